@@ -11,13 +11,13 @@ import math, torch
 # %% ../nbs/02_loss.ipynb #9a119d88
 def logsumexp(x):
     "`log(sum(exp(x)))` over the last axis of `x`, computed without overflow"
-    a = x.max(-1)[0]
+    a = x.amax(-1)
     return a + (x - a[..., None]).exp().sum(-1).log()
 
 # %% ../nbs/02_loss.ipynb #95dbd5a3
 def log_softmax(x):
     "Log of the softmax of `x` over its last axis: `x - logsumexp(x)`, the maximum taken out first"
-    z = x - x.max(-1, keepdim=True)[0]
+    z = x - x.amax(-1, keepdim=True)
     return z - logsumexp(z)[..., None]
 
 # %% ../nbs/02_loss.ipynb #0ac97628
@@ -28,8 +28,9 @@ def _check_targets(inp, targ):
         raise ValueError(f"nll: targets must be an integer tensor of class indices, got {getattr(targ, 'dtype', type(targ).__name__)}")
     if targ.ndim != 1 or len(targ) != len(inp):
         raise ValueError(f"nll: expected {len(inp)} targets (one per row), got shape {tuple(targ.shape)}")
-    if len(targ) and (targ.min() < 0 or targ.max() >= inp.shape[1]):
-        raise IndexError(f"nll: targets must be in [0, {inp.shape[1]}), found {targ.min().item()}..{targ.max().item()}")
+    if len(targ):
+        lo, hi = torch.stack(targ.aminmax()).tolist()  # one pass, one transfer from the device
+        if lo < 0 or hi >= inp.shape[1]: raise IndexError(f"nll: targets must be in [0, {inp.shape[1]}), found {lo}..{hi}")
 
 def nll(inp, targ):
     "Negative log likelihood of log probabilities `inp` at integer targets `targ`"

@@ -1,0 +1,191 @@
+#!/usr/bin/env python
+"""Benchmark: one training epoch of the seed's 784-50-10 MLP through mnist_scratch's DataLoader + SGD + fit, against
+the raw-loop limit and PyTorch's idioms. Same data, model, batch size (64), learning rate, loss and seed for all.
+
+Every variant does the same work in an epoch: a shuffled training pass with plain SGD (lr 0.1), then a validation
+pass (loss and accuracy, batches of 128). Variants run alternately (a b c d e, a b c d e, ...) after a warm-up, and
+the table gives the median epoch time of N runs.
+
+    python bench/bench.py            # default: tighter medians (a few minutes on 2 cores)
+    python bench/bench.py --quick    # under a minute on 2 cores
+"""
+import argparse, os, platform, statistics, sys, tempfile, time
+import torch
+from torch.utils.data import DataLoader as TorchDataLoader, TensorDataset, BatchSampler as TorchBatchSampler, RandomSampler
+from mnist_scratch.data import get_data, normalize
+from mnist_scratch.model import get_model
+from mnist_scratch.loss import cross_entropy, accuracy
+from mnist_scratch.training import DataLoader, Dataset, SGD, CosineLR, Sampler, fit, get_dls, set_seed, collate
+
+BS, LR = 64, 0.1
+loss_func = cross_entropy
+
+def bare_validate(model, xv, yv, bs):
+    "Validation loss and accuracy by slicing the tensors (the limit's way)"
+    model.eval(); tl = ta = 0.
+    with torch.no_grad():
+        for i in range(0, len(xv), bs):
+            xb, yb = xv[i:i+bs], yv[i:i+bs]; pred = model(xb)
+            tl += loss_func(pred, yb).item() * len(yb); ta += accuracy(pred, yb).item() * len(yb)
+    return tl / len(xv), ta / len(xv)
+
+def loader_validate(model, dl, device):
+    "Validation loss and accuracy over a loader"
+    model.eval(); tl = ta = 0.; n = 0
+    with torch.no_grad():
+        for xb, yb in dl:
+            xb, yb = xb.to(device), yb.to(device); pred = model(xb)
+            tl += loss_func(pred, yb).item() * len(yb); ta += accuracy(pred, yb).item() * len(yb); n += len(yb)
+    return tl / n, ta / n
+
+def raw_epoch(model, d):
+    "(a) The limit: index the tensors with a random permutation, update the parameters by hand"
+    x, y, params = d['x'], d['y'], list(model.parameters())
+    model.train()
+    perm = torch.randperm(len(x), device=x.device)
+    for i in range(0, len(x), BS):
+        idx = perm[i:i+BS]
+        loss = loss_func(model(x[idx]), y[idx])
+        loss.backward()
+        with torch.no_grad():
+            for p in params: p -= p.grad * LR; p.grad = None
+        loss.item()
+    bare_validate(model, d['xv'], d['yv'], 2*BS)
+
+def ours_epoch(model, d):
+    "(b) mnist_scratch: DataLoader + SGD + fit, progress bar off"
+    fit(1, model, loss_func, d['opt_ours'](model), *d['dls_ours'], device=d['device'], progress=False)
+
+def torch_train_epoch(model, dl, vdl, opt, device):
+    model.train()
+    for xb, yb in dl:
+        xb, yb = xb.to(device), yb.to(device)
+        loss = loss_func(model(xb), yb); loss.backward(); opt.step(); opt.zero_grad(); loss.item()
+    loader_validate(model, vdl, device)
+
+def torch_epoch(model, d):
+    "(c) idiomatic PyTorch: DataLoader(TensorDataset, shuffle=True) + torch.optim.SGD"
+    torch_train_epoch(model, *d['dls_torch'], torch.optim.SGD(model.parameters(), lr=LR), d['device'])
+
+def torch_fast_epoch(model, d):
+    "(d) PyTorch's fast idiom: a batch sampler fetching whole batches from the TensorDataset"
+    torch_train_epoch(model, *d['dls_torch_fast'], torch.optim.SGD(model.parameters(), lr=LR), d['device'])
+
+class CourseDataLoader:
+    "(e) The course's from-scratch loader: items gathered one by one in Python, then stacked by `collate`"
+    def __init__(self, ds, bs, shuffle=False): self.ds, self.bs, self.shuffle = ds, bs, shuffle
+    def __len__(self): return -(-len(self.ds) // self.bs)
+    def __iter__(self):
+        idxs = list(Sampler(len(self.ds), self.shuffle))
+        for i in range(0, len(idxs), self.bs): yield collate([self.ds[j] for j in idxs[i:i+self.bs]])
+
+def course_epoch(model, d):
+    "(e) the course's per-item DataLoader, with our SGD"
+    torch_train_epoch(model, *d['dls_course'], SGD(model.parameters(), lr=LR), d['device'])
+
+VARIANTS = dict(a=('raw loop (limit)', raw_epoch), b=('mnist_scratch fit', ours_epoch), c=('torch DataLoader', torch_epoch),
+                d=('torch batch-sampler', torch_fast_epoch), e=('course per-item DataLoader', course_epoch))
+
+def setup(device):
+    x_train, y_train, x_valid, y_valid = get_data()
+    mean, std = x_train.mean(), x_train.std()
+    x, xv = normalize(x_train, mean, std), normalize(x_valid, mean, std)
+    dev = lambda *ts: [t.to(device) for t in ts]
+    x, y, xv, yv = dev(x, y_train, xv, y_valid)
+    # idiomatic PyTorch keeps the dataset on the CPU and moves each batch; the others hold it where they train
+    xc, yc, xvc, yvc = x.cpu(), y.cpu(), xv.cpu(), yv.cpu()
+    tds, tvds = TensorDataset(xc, yc), TensorDataset(xvc, yvc)
+    return dict(x=x, y=y, xv=xv, yv=yv, device=device,
+                opt_ours=lambda model: SGD(model.parameters(), lr=LR),
+                dls_ours=get_dls(Dataset(x, y), Dataset(xv, yv), BS),
+                dls_torch=(TorchDataLoader(tds, BS, shuffle=True), TorchDataLoader(tvds, 2*BS)),
+                dls_torch_fast=(TorchDataLoader(tds, batch_size=None, sampler=TorchBatchSampler(RandomSampler(tds), BS, False)),
+                                TorchDataLoader(tvds, batch_size=None, sampler=TorchBatchSampler(range(len(tvds)), 2*BS, False))),
+                dls_course=(CourseDataLoader(Dataset(xc, yc), BS, shuffle=True), CourseDataLoader(Dataset(xvc, yvc), 2*BS)))
+
+def sync(device):
+    if device.type == 'cuda': torch.cuda.synchronize()
+
+def time_variants(device, n_runs, keys):
+    d = setup(device)
+    set_seed(0)
+    models = {k: get_model().to(device) for k in keys}
+    times = {k: [] for k in keys}
+    for r in range(n_runs + 1):  # run 0 is the warm-up
+        for k in keys:
+            sync(device); t = time.perf_counter()
+            VARIANTS[k][1](models[k], d)
+            sync(device); dt = time.perf_counter() - t
+            if r: times[k].append(dt)
+        print(f"  round {r}/{n_runs}" + (' (warm-up)' if not r else '') + ': ' +
+              ' '.join(f"{k}={times[k][-1] if r else dt:.2f}s" for k in keys), file=sys.stderr, flush=True)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+def table(med, device, n_runs):
+    a, b = med['a'], med['b']
+    rows = [f"| variant | median epoch (s) | / raw (a) | / mnist_scratch (b) |", "|---|---:|---:|---:|"]
+    for k, v in med.items():
+        rows.append(f"| ({k}) {VARIANTS[k][0]} | {v:.3f} | {v/a:.2f}x | {v/b:.2f}x |")
+    return '\n'.join(rows)
+
+def data_times():
+    "Cold (empty cache) and warm get_data(), in seconds"
+    old = os.environ.get('MNIST_SCRATCH_CACHE')
+    with tempfile.TemporaryDirectory() as d:
+        os.environ['MNIST_SCRATCH_CACHE'] = d
+        t = time.perf_counter(); get_data(); cold = time.perf_counter() - t
+        warm = min(_timed(get_data) for _ in range(3))
+    if old is None: del os.environ['MNIST_SCRATCH_CACHE']
+    else: os.environ['MNIST_SCRATCH_CACHE'] = old
+    return cold, warm
+
+def _timed(f):
+    t = time.perf_counter(); f(); return time.perf_counter() - t
+
+def time_to_97(device, max_epochs=10):
+    "Seconds of training (the library's defaults: SGD lr 0.03, momentum 0.9, cosine over 5 epochs) until valid acc >= 97%"
+    from mnist_scratch.training import get_mnist_dls
+    set_seed(0)
+    train_dl, valid_dl, _ = get_mnist_dls(64)
+    model = get_model(); opt = SGD(model.parameters(), lr=0.03, momentum=0.9)
+    sched = CosineLR(opt, 5 * len(train_dl))
+    total = 0.
+    for ep in range(1, max_epochs + 1):
+        h = fit(1, model, loss_func, opt, train_dl, valid_dl, device=device, progress=False, sched=sched)[0]
+        total += h['seconds']
+        if h['valid_acc'] >= 0.97: return total, ep, h['valid_acc']
+    return float('nan'), max_epochs, h['valid_acc']
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--quick', action='store_true', help='fewer runs: under a minute on 2 cores')
+    p.add_argument('--runs', type=int, default=None, help='timed runs of each variant (default 7, --quick 2)')
+    p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda', or 'all': the CPU, then CUDA when available")
+    args = p.parse_args()
+    n_runs = args.runs or (2 if args.quick else 7)
+    devices = ['cpu', 'cuda'] if args.device == 'all' else [args.device]
+    devices = [torch.device(d) for d in devices if d != 'cuda' or torch.cuda.is_available()]
+    cold, warm = data_times()
+    out = [f"## mnist_scratch benchmark\n",
+           f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} CPUs; python {platform.python_version()}; "
+           f"torch {torch.__version__}; threads {torch.get_num_threads()}; N = {n_runs} runs a variant, median\n",
+           f"get_data(): cold {cold*1000:.0f} ms, warm {warm*1000:.0f} ms\n"]
+    summary = []
+    for device in devices:
+        keys = list(VARIANTS)
+        print(f"timing on {device}...", file=sys.stderr)
+        med = time_variants(device, n_runs, keys)
+        gpu = f" ({torch.cuda.get_device_name()})" if device.type == 'cuda' else ''
+        out += [f"### {device}{gpu}: one epoch (train 50,000 + validate 10,000), bs {BS}\n", table(med, device, n_runs), '']
+        secs, ep, acc = time_to_97(device)
+        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%})\n")
+        summary.append((device, med))
+    print('\n'.join(out))
+    med = summary[0][1]
+    if len(summary) > 1:
+        for device, m in summary[1:]:
+            print(f"{device}: fit/raw = {m['b']/m['a']:.2f}x, torch-DataLoader/fit = {m['c']/m['b']:.1f}x")
+    print(f"fit/raw = {med['b']/med['a']:.2f}x")
+    print(f"torch-DataLoader/fit = {med['c']/med['b']:.1f}x")
+
+if __name__ == '__main__': main()
