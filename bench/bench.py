@@ -156,6 +156,11 @@ def time_to_97(device, max_epochs=10):
         if h['valid_acc'] >= 0.97: return total, ep, h['valid_acc']
     return float('nan'), max_epochs, h['valid_acc']
 
+def cpu_name():
+    "The processor's model name, from /proc/cpuinfo where there is one"
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--quick', action='store_true', help='fewer runs: under a minute on 2 cores')
@@ -167,7 +172,7 @@ def main():
     devices = [torch.device(d) for d in devices if d != 'cuda' or torch.cuda.is_available()]
     cold, warm = data_times()
     out = [f"## mnist_scratch benchmark\n",
-           f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} CPUs; python {platform.python_version()}; "
+           f"machine: {cpu_name()} ({platform.machine()}), {os.cpu_count()} CPUs; python {platform.python_version()}; "
            f"torch {torch.__version__}; threads {torch.get_num_threads()}; N = {n_runs} runs a variant, median\n",
            f"get_data(): cold {cold*1000:.0f} ms, warm {warm*1000:.0f} ms\n"]
     summary = []

@@ -9,15 +9,20 @@ import argparse, difflib, os, sys, tempfile
 from pathlib import Path
 import nbformat, yaml
 from nbconvert import MarkdownExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from execnb.nbio import read_nb, write_nb
 from nbdev.config import get_config
 from nbdev.processors import FilterDefaults
+
+class ReadmeProcs(FilterDefaults):
+    "nbdev's processors, less `add_links`: a README read on a code host has no docs site beside it to link to"
+    def base_procs(self): return [p for p in super().base_procs() if p.__name__ != 'add_links']
 
 def render(nb_path):
     "Markdown for the notebook at `nb_path`, processed the nbdev way"
     nb = read_nb(nb_path)
     os.environ['IN_TEST'] = '1'  # as nbdev's docs driver does: show_doc cells run, tests are not re-run
-    try: FilterDefaults()(nb)
+    try: ReadmeProcs()(nb)
     finally: del os.environ['IN_TEST']
     with tempfile.TemporaryDirectory() as d:
         write_nb(nb, Path(d)/'index.ipynb')
@@ -29,7 +34,9 @@ def render(nb_path):
             head = f"# {fm['title']}\n\n" + (f"> {fm['description']}\n\n" if fm.get('description') else '')
         elif not (c.cell_type == 'markdown' and c.source.startswith('<!-- WARNING')): cells.append(c)
     nb.cells = cells
-    body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    exporter = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)  # one block per cell's output
+    body, _ = exporter.from_notebook_node(nb)
     md = head + body.strip() + '\n'
     return '\n'.join(l.rstrip() for l in md.splitlines()) + '\n'
 
