@@ -189,11 +189,12 @@ def train(epochs:int=5,         # passes over the 50,000 training images
     x_train, y_train, x_valid, y_valid = get_data(data, dataset, verify)
     x_test, y_test = get_test_data(data, dataset, verify)
     mean, std = x_train.mean().item(), x_train.std().item()
-    train_dl, valid_dl = get_dls(Dataset(normalize(x_train, mean, std), y_train), Dataset(normalize(x_valid, mean, std), y_valid), bs)
+    to = lambda t: t.to(dev)  # on a GPU the whole dataset lives there: each batch is one gather on the device
+    train_dl, valid_dl = get_dls(Dataset(to(normalize(x_train, mean, std)), to(y_train)), Dataset(to(normalize(x_valid, mean, std)), to(y_valid)), bs)
     model = get_model(x_train.shape[1], nh, 10)
     opt = SGD(model.parameters(), lr=lr, momentum=momentum)
     print(f"training {x_train.shape[1]}-{nh}-10 MLP on {dataset} ({len(x_train):,} train / {len(x_valid):,} valid) on {dev}: "
-          f"{epochs} epochs, bs {bs}, lr {lr}, momentum {momentum}, seed {seed}")
+          f"{epochs} epoch{'s' * (epochs != 1)}, bs {bs}, lr {lr}, momentum {momentum}, seed {seed}")
     print(HEADER)
     history = fit(epochs, model, cross_entropy, opt, train_dl, valid_dl, device=dev, progress=progress,
                   sched=CosineLR(opt, epochs * len(train_dl)), log=lambda h: tqdm.write(format_row(h)))
