@@ -1,0 +1,188 @@
+#!/usr/bin/env python
+"""Build the docs site into `_docs/` from the notebooks, with no network and no Quarto.
+
+nbdev renders its docs with Quarto, which cannot be installed everywhere this project is built. This script keeps
+nbdev's part of the work: each notebook goes through the processors `nbdev_docs` uses (front matter from the title
+cell, hidden cells and directives removed, `show_doc` cells executed, links to the API docs added), and is written to
+`_proc/`. nbconvert then renders each processed notebook to HTML: it is already a dependency, renders exactly what the
+notebook holds (prose, code, saved outputs and plots) and needs no site generator or theme. Maths becomes MathML on
+the server (latex2mathml), so pages need no JavaScript and no CDN. Pages are listed in the order of `nbs/sidebar.yml`,
+the sidebar nbdev's Quarto build uses too.
+
+A notebook that fails to process stops the build with its name."""
+import argparse, html, os, re, shutil, sys, time
+from pathlib import Path
+import nbformat, yaml
+from execnb.nbio import read_nb, write_nb
+from fastcore.xtras import working_directory
+from latex2mathml.converter import convert as tex_to_mathml
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
+from nbdev.config import get_config
+from nbdev.processors import FilterDefaults
+from pygments.formatters import HtmlFormatter
+
+class BuildError(Exception): pass
+
+def sidebar_pages(nbs_path):
+    "Notebook files in the order of `sidebar.yml`"
+    contents = yaml.safe_load((nbs_path/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    pages = [nbs_path/c for c in contents]
+    missing = [p.name for p in pages if not p.exists()]
+    if missing: raise BuildError(f"sidebar.yml lists notebooks that do not exist: {missing}")
+    return pages
+
+def process(fn, proc_dir):
+    "The notebook `fn` after nbdev's docs processors, as an nbformat notebook (also written to `proc_dir`)"
+    nb = read_nb(fn)
+    os.environ['IN_TEST'] = '1'  # as nbdev's docs driver sets it
+    try:
+        with working_directory(fn.parent): FilterDefaults()(nb)
+    except Exception as e: raise BuildError(f"{fn.name}: failed to process: {type(e).__name__}: {e}") from e
+    finally: os.environ.pop('IN_TEST', None)
+    out = proc_dir/fn.name
+    write_nb(nb, out)
+    return nbformat.read(out, as_version=4)
+
+_CODE = re.compile(r'(```.*?```|`[^`\n]*`)', re.S)
+_MATH = re.compile(r'\$\$(.+?)\$\$|\$([^$\n]+?)\$', re.S)
+
+def _math_to_mathml(md):
+    "Markdown `md` with `$...$` and `$$...$$` (outside code) replaced by MathML"
+    def conv(m):
+        tex, display = (m.group(1), 'block') if m.group(1) is not None else (m.group(2), 'inline')
+        return tex_to_mathml(tex.strip(), display=display)
+    parts = _CODE.split(md)
+    return ''.join(p if i % 2 else _MATH.sub(conv, p) for i, p in enumerate(parts))
+
+_HEAD_ID = re.compile(r'(<h[1-6] id=")([^"]+)(">.*?href="#)([^"]+)(")', re.S)
+
+def _lower_heading_ids(body):
+    "Heading ids in lower case, as Quarto writes them and nbdev's API links expect (`training.html#dataloader`)"
+    return _HEAD_ID.sub(lambda m: m.group(1) + m.group(2).lower() + m.group(3) + m.group(4).lower() + m.group(5), body)
+
+_DIRECTIVE = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
+_QUARTO_LINK = re.compile(r'\[([^\]]+)\]\(([^)\s]+)\)\{target="_blank" style="([^"]*)"\}')
+
+def _quarto_cell(c):
+    "Apply the Quarto cell options nbdev leaves in the source (`echo`, `output`, `include`); False drops the cell"
+    lines = c.source.splitlines()
+    opts = {}
+    while lines and (m := _DIRECTIVE.match(lines[0])): opts[m.group(1)] = m.group(2).lower(); lines.pop(0)
+    if opts.get('include') == 'false': return False
+    c.source = '\n'.join(lines)
+    if opts.get('echo') == 'false': c.metadata.setdefault('tags', []).append('remove_input')
+    if opts.get('output') == 'false': c.outputs = []
+    for o in c.get('outputs', []):  # show_doc writes Quarto's link attributes: make them HTML
+        md = o.get('data', {}).get('text/markdown')
+        if md: o['data']['text/markdown'] = _QUARTO_LINK.sub(r'<a href="\2" target="_blank" style="\3">\1</a>', md)
+    return True
+
+def _inline_md(s):
+    "`s` as HTML, with `code` spans (for the description line)"
+    return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(s))
+
+def page_parts(nb, name):
+    "Title, description, output file name and HTML body of a processed notebook"
+    fm = next((c for c in nb.cells if c.cell_type == 'raw' and c.source.startswith('---')), None)
+    if fm is None: raise BuildError(f"{name}: no title cell (`# Title` then `> description`)")
+    meta = yaml.safe_load(fm.source.strip().strip('-'))
+    cells = []
+    for c in nb.cells:
+        if c is fm or (c.cell_type == 'markdown' and c.source.startswith('<!-- WARNING')): continue
+        if c.cell_type == 'markdown': c.source = _math_to_mathml(c.source)
+        if c.cell_type == 'code' and not _quarto_cell(c): continue
+        cells.append(c)
+    nb.cells = cells
+    exp = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
+    exp.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
+    exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
+    body, _ = exp.from_notebook_node(nb)
+    return meta['title'], meta.get('description', ''), meta.get('output-file', Path(name).with_suffix('.html').name), _lower_heading_ids(body)
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} – {site}</title>
+<meta name="description" content="{desc_attr}">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="site.css">
+<link rel="stylesheet" href="styles.css">
+</head>
+<body>
+<nav class="sidebar" aria-label="pages">
+<a class="site-title" href="index.html">{site}</a>
+<ul>
+{nav}
+</ul>
+</nav>
+<main>
+<header><h1 class="title">{title}</h1><p class="description">{desc}</p></header>
+{body}
+</main>
+</body>
+</html>
+"""
+
+SITE_CSS = """
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5; color: #212529; }
+.sidebar { position: fixed; top: 0; left: 0; bottom: 0; width: 15rem; padding: 1.2rem; overflow-y: auto;
+           background: #f6f8fa; border-right: 1px solid #dee2e6; box-sizing: border-box; }
+.sidebar .site-title { display: block; font-weight: 700; font-size: 1.2rem; margin-bottom: 1rem; color: #212529; text-decoration: none; }
+.sidebar ul { list-style: none; padding: 0; margin: 0; }
+.sidebar li a { display: block; padding: .3rem .5rem; border-radius: 4px; color: #0d6efd; text-decoration: none; }
+.sidebar li a.active { background: #0d6efd; color: white; }
+main { margin-left: 15rem; padding: 1.5rem 3rem; max-width: 60rem; }
+h1.title { margin-bottom: .2rem; }
+p.description { color: #6c757d; font-size: 1.1rem; margin-top: 0; }
+pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; overflow-x: auto; font-size: .85rem; }
+code { font-size: .9em; }
+.jp-InputArea, .input_area, .highlight { background: #f6f8fa; }
+.output_area pre, .jp-OutputArea pre { background: white; border-left: 3px solid #dee2e6; }
+.output_png img, .output_area img { max-width: 100%; }
+.anchor-link { visibility: hidden; margin-left: .3rem; text-decoration: none; }
+h2:hover .anchor-link, h3:hover .anchor-link, h4:hover .anchor-link { visibility: visible; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #dee2e6; padding: .3rem .6rem; }
+blockquote { color: #495057; border-left: 3px solid #dee2e6; margin-left: 0; padding-left: 1rem; }
+math[display="block"] { margin: 1rem 0; font-size: 1.1rem; }
+.prompt { display: none; }
+"""
+
+def build(out=None, verbose=True):
+    "Build the site; returns the list of pages written"
+    t0 = time.perf_counter()
+    cfg = get_config()
+    nbs, root = cfg.nbs_path, cfg.config_path
+    out = Path(out or root/cfg.doc_path)
+    proc_dir = root/'_proc'
+    shutil.rmtree(proc_dir, ignore_errors=True); proc_dir.mkdir()
+    site_url = f"{cfg.doc_host}{cfg.doc_baseurl}/"
+    pages = []
+    for fn in sidebar_pages(nbs):
+        if verbose: print(f"processing {fn.name}", flush=True)
+        title, desc, out_name, body = page_parts(process(fn, proc_dir), fn.name)
+        pages.append((fn.name, title, desc, out_name, body.replace(site_url, '')))  # API links point into this site
+    tmp = out.with_name(out.name + '.tmp')
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    (tmp/'site.css').write_text(SITE_CSS + HtmlFormatter(style='default').get_style_defs('.highlight'))
+    shutil.copy(nbs/'styles.css', tmp/'styles.css')
+    for name, title, desc, out_name, body in pages:
+        active = ' class="active" aria-current="page"'
+        nav = '\n'.join(f'<li><a href="{o}"{active if o == out_name else ""}>{html.escape(t)}</a></li>' for _, t, _, o, _ in pages)
+        (tmp/out_name).write_text(PAGE.format(title=html.escape(title), site=html.escape(cfg.title), desc=_inline_md(desc),
+                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body), encoding='utf-8')
+    shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
+    if verbose: print(f"built {len(pages)} pages into {out} in {time.perf_counter() - t0:.1f} s")
+    return [p[3] for p in pages]
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--out', default=None, help='output folder (default: doc_path from settings.ini, _docs)')
+    args = p.parse_args()
+    try: build(args.out)
+    except BuildError as e: sys.exit(f"docs build failed: {e}")
+
+if __name__ == '__main__': main()
