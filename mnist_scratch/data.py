@@ -140,8 +140,8 @@ def _check_pair(x, y, name):
     if len(y) and (y.min() < 0 or y.max() > 9): raise ValueError(f"{name}: labels must be 0-9, found {y.min()}..{y.max()}")
 
 # %% ../nbs/00_data.ipynb #269b6130
-def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True):
-    "The four IDX arrays (`x_train, y_train, x_test, y_test`, uint8) of `dataset`, from `path` or its usual place"
+def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True, parts=('train', 'test')):
+    "The IDX arrays (`x_train, y_train, x_test, y_test`, uint8) of `parts` of `dataset`, from `path` or its usual place"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}: choose one of {list(DATASETS)}")
     ds = DATASETS[dataset]
     folder = Path(ds['path'] if path is None else path)
@@ -149,8 +149,9 @@ def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True):
         hint = f" ({dataset}: {ds['install']})" if path is None else ''
         raise FileNotFoundError(f"{folder}: no such folder{hint}")
     if not folder.is_dir(): raise ValueError(f"{folder}: not a folder of IDX files")
-    res = {k: _cached_read(_find(folder, stem), ds['md5'][k] if verify else None, cache) for k,stem in MNIST_FILES.items()}
-    for s in ('train', 'test'):
+    res = {k: _cached_read(_find(folder, stem), ds['md5'][k] if verify else None, cache)
+           for k,stem in MNIST_FILES.items() if k.split('_')[1] in parts}
+    for s in parts:
         _check_pair(res[f'x_{s}'], res[f'y_{s}'], folder/MNIST_FILES[f'y_{s}'])
         if res[f'x_{s}'].ndim != 3: raise ValueError(f"{folder/MNIST_FILES[f'x_{s}']}: images must be 3-dimensional, got {res[f'x_{s}'].shape}")
     return res
@@ -187,7 +188,7 @@ def get_data(path=None, dataset='mnist', verify=True, cache=True):
     if path is not None and Path(path).is_file():
         (xt, yt), (xv, yv), _ = load_pickle(path)
         return (*_to_tensors(xt, yt), *_to_tensors(xv, yv))
-    d = load_idx_folder(path, dataset, verify, cache)
+    d = load_idx_folder(path, dataset, verify, cache, parts=('train',))
     n = len(d['x_train']) - 10_000
     if n <= 0: raise ValueError(f"{path}: {len(d['x_train'])} training images leave nothing after the 10,000 for validation")
     return (*_to_tensors(d['x_train'][:n], d['y_train'][:n]), *_to_tensors(d['x_train'][n:], d['y_train'][n:]))
@@ -195,7 +196,7 @@ def get_data(path=None, dataset='mnist', verify=True, cache=True):
 def get_test_data(path=None, dataset='mnist', verify=True, cache=True):
     "The 10,000 test images and labels, as `get_data` returns them"
     if path is not None and Path(path).is_file(): return _to_tensors(*load_pickle(path)[2])
-    d = load_idx_folder(path, dataset, verify, cache)
+    d = load_idx_folder(path, dataset, verify, cache, parts=('test',))
     return _to_tensors(d['x_test'], d['y_test'])
 
 # %% ../nbs/00_data.ipynb #77d117d4
