@@ -20,8 +20,8 @@ from tqdm.auto import tqdm
 from .data import DATASETS, get_data, get_test_data, normalize, show_digits
 from .model import get_model
 from .loss import cross_entropy, log_softmax, accuracy
-from .training import (CosineLR, Dataset, DataLoader, SGD, HEADER, default_device, evaluate, fit,
-                                    format_row, get_dls, plot_history, set_seed)
+from .training import (CosineLR, Dataset, SGD, HEADER, default_device, fit, format_row, get_dls,
+                                    plot_history, set_seed)
 
 # %% ../nbs/04_cli.ipynb #06730417
 MODEL_FILE = 'model.safetensors'
