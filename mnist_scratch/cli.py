@@ -174,8 +174,8 @@ def train(epochs:int=5,         # passes over the 50,000 training images
           dataset:Param('mnist or fashion', str, choices=['mnist', 'fashion'])='mnist',
           out:str=None,         # folder to write the run to (default: a new folder under runs/)
           device:Param('auto (CUDA when available), cpu or cuda', str, choices=['auto', 'cpu', 'cuda'])='auto',
-          progress:bool=True,   # show a progress bar
-          verify:bool=True,     # check the data against its dataset's checksums (--no-verify for your own IDX files)
+          progress:bool=True,   # show a progress bar; --no-progress hides it
+          verify:bool=True,     # check the dataset's checksums; --no-verify skips them, for your own IDX files
          ):
     "Train the seed's MLP on MNIST, evaluate it on the test set, and save the model, metrics and plots"
     _check(epochs > 0, f"--epochs must be positive, got {epochs}"); _check(bs > 0, f"--bs must be positive, got {bs}")
@@ -218,7 +218,7 @@ def train(epochs:int=5,         # passes over the 50,000 training images
 def evaluate(model:str=None,  # the model file (or run folder) written by `train`
              data:str=None,   # folder of IDX files, or an mnist.pkl.gz file (default: the model's dataset, bundled)
              out:str=None,    # folder for the plots (default: the model's folder)
-             verify:bool=True, # check the data against its dataset's checksums
+             verify:bool=True, # check the dataset's checksums; --no-verify skips them, for your own IDX files
             ):
     "Test accuracy, per-class accuracy, the confusion matrix, the most confused pairs and the top losses of a model"
     _check(model is not None, "--model is required")
