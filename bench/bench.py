@@ -15,7 +15,7 @@ from torch.utils.data import DataLoader as TorchDataLoader, TensorDataset, Batch
 from mnist_scratch.data import get_data, normalize
 from mnist_scratch.model import get_model
 from mnist_scratch.loss import cross_entropy, accuracy
-from mnist_scratch.training import DataLoader, Dataset, SGD, CosineLR, Sampler, fit, get_dls, set_seed, collate
+from mnist_scratch.training import DataLoader, Dataset, SGD, CosineLR, Sampler, evaluate, fit, get_dls, set_seed, collate
 
 BS, LR = 64, 0.1
 loss_func = cross_entropy
@@ -28,15 +28,6 @@ def bare_validate(model, xv, yv, bs):
             xb, yb = xv[i:i+bs], yv[i:i+bs]; pred = model(xb)
             tl += loss_func(pred, yb).item() * len(yb); ta += accuracy(pred, yb).item() * len(yb)
     return tl / len(xv), ta / len(xv)
-
-def loader_validate(model, dl, device):
-    "Validation loss and accuracy over a loader"
-    model.eval(); tl = ta = 0.; n = 0
-    with torch.no_grad():
-        for xb, yb in dl:
-            xb, yb = xb.to(device), yb.to(device); pred = model(xb)
-            tl += loss_func(pred, yb).item() * len(yb); ta += accuracy(pred, yb).item() * len(yb); n += len(yb)
-    return tl / n, ta / n
 
 def raw_epoch(model, d):
     "(a) The limit: index the tensors with a random permutation, update the parameters by hand"
@@ -61,7 +52,7 @@ def torch_train_epoch(model, dl, vdl, opt, device):
     for xb, yb in dl:
         xb, yb = xb.to(device), yb.to(device)
         loss = loss_func(model(xb), yb); loss.backward(); opt.step(); opt.zero_grad(); loss.item()
-    loader_validate(model, vdl, device)
+    evaluate(model, vdl, loss_func, device)  # the library's validation pass, as fit runs it
 
 def torch_epoch(model, d):
     "(c) idiomatic PyTorch: DataLoader(TensorDataset, shuffle=True) + torch.optim.SGD"
