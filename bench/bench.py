@@ -12,10 +12,10 @@ the table gives the median epoch time of N runs.
 import argparse, os, platform, statistics, sys, tempfile, time
 import torch
 from torch.utils.data import DataLoader as TorchDataLoader, TensorDataset, BatchSampler as TorchBatchSampler, RandomSampler
-from mnist_scratch.data import get_data, normalize
+from mnist_scratch.data import get_data
 from mnist_scratch.model import get_model
 from mnist_scratch.loss import cross_entropy, accuracy
-from mnist_scratch.training import DataLoader, Dataset, SGD, CosineLR, Sampler, evaluate, fit, get_dls, set_seed, collate
+from mnist_scratch.training import Dataset, SGD, CosineLR, Sampler, evaluate, fit, get_mnist_dls, set_seed, collate
 
 BS, LR = 64, 0.1
 loss_func = cross_entropy
@@ -78,17 +78,14 @@ VARIANTS = dict(a=('raw loop (limit)', raw_epoch), b=('mnist_scratch fit', ours_
                 d=('torch batch-sampler', torch_fast_epoch), e=('course per-item DataLoader', course_epoch))
 
 def setup(device):
-    x_train, y_train, x_valid, y_valid = get_data()
-    mean, std = x_train.mean(), x_train.std()
-    x, xv = normalize(x_train, mean, std), normalize(x_valid, mean, std)
-    dev = lambda *ts: [t.to(device) for t in ts]
-    x, y, xv, yv = dev(x, y_train, xv, y_valid)
+    dls, _ = get_mnist_dls(BS, device=device)  # the library's one pipeline: normalised, on the device
+    (x, y), (xv, yv) = (dls.train.dataset.x, dls.train.dataset.y), (dls.valid.dataset.x, dls.valid.dataset.y)
     # idiomatic PyTorch keeps the dataset on the CPU and moves each batch; the others hold it where they train
     xc, yc, xvc, yvc = x.cpu(), y.cpu(), xv.cpu(), yv.cpu()
     tds, tvds = TensorDataset(xc, yc), TensorDataset(xvc, yvc)
     return dict(x=x, y=y, xv=xv, yv=yv, device=device,
                 opt_ours=lambda model: SGD(model.parameters(), lr=LR),
-                dls_ours=get_dls(Dataset(x, y), Dataset(xv, yv), BS),
+                dls_ours=tuple(dls),
                 dls_torch=(TorchDataLoader(tds, BS, shuffle=True), TorchDataLoader(tvds, 2*BS)),
                 dls_torch_fast=(TorchDataLoader(tds, batch_size=None, sampler=TorchBatchSampler(RandomSampler(tds), BS, False)),
                                 TorchDataLoader(tvds, batch_size=None, sampler=TorchBatchSampler(range(len(tvds)), 2*BS, False))),
@@ -135,9 +132,8 @@ def _timed(f):
 
 def time_to_97(device, max_epochs=10):
     "Seconds of training (the library's defaults: SGD lr 0.03, momentum 0.9, cosine over 5 epochs) until valid acc >= 97%"
-    from mnist_scratch.training import get_mnist_dls
     set_seed(0)
-    train_dl, valid_dl, _ = get_mnist_dls(64)
+    (train_dl, valid_dl), _ = get_mnist_dls(64, device=device)
     model = get_model(); opt = SGD(model.parameters(), lr=0.03, momentum=0.9)
     sched = CosineLR(opt, 5 * len(train_dl))
     total = 0.

@@ -5,17 +5,13 @@ machine, and report the epoch times and accuracies: the check that `fit` runs on
     python bench/cuda_fit.py [--epochs 5]
 """
 import argparse, time, torch
-from mnist_scratch.data import get_data, normalize
 from mnist_scratch.model import get_model
 from mnist_scratch.loss import cross_entropy
-from mnist_scratch.training import CosineLR, Dataset, SGD, HEADER, fit, format_row, get_dls, set_seed
+from mnist_scratch.training import CosineLR, SGD, HEADER, fit, format_row, get_mnist_dls, set_seed
 
 def run(device, epochs):
     set_seed(0)
-    x_train, y_train, x_valid, y_valid = get_data()
-    mean, std = x_train.mean(), x_train.std()
-    d = lambda t: t.to(device)  # the whole dataset lives on the device: each batch is then one gather there
-    train_dl, valid_dl = get_dls(Dataset(d(normalize(x_train, mean, std)), d(y_train)), Dataset(d(normalize(x_valid, mean, std)), d(y_valid)), 64)
+    (train_dl, valid_dl), _ = get_mnist_dls(64, device=device)  # the whole dataset on the device: a batch is one gather there
     model = get_model(); opt = SGD(model.parameters(), lr=0.03, momentum=0.9)
     name = torch.cuda.get_device_name() if device == 'cuda' else 'cpu'
     print(f"\n{device} ({name}), torch {torch.__version__}, {torch.get_num_threads()} CPU threads"); print(HEADER)

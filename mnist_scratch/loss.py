@@ -32,6 +32,7 @@ def _check_targets(inp, targ):
         lo, hi = torch.stack(targ.aminmax()).tolist()  # one pass, one transfer from the device
         if lo < 0 or hi >= inp.shape[1]: raise IndexError(f"nll: targets must be in [0, {inp.shape[1]}), found {lo}..{hi}")
 
+# %% ../nbs/02_loss.ipynb #a9958506
 def nll(inp, targ):
     "Negative log likelihood of log probabilities `inp` at integer targets `targ`"
     _check_targets(inp, targ)

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['HEADER', 'set_seed', 'Optimizer', 'SGD', 'CosineLR', 'Dataset', 'Sampler', 'BatchSampler', 'collate', 'DataLoader',
-           'default_device', 'evaluate', 'fit', 'get_dls', 'format_row', 'get_mnist_dls', 'plot_history']
+           'default_device', 'evaluate', 'fit', 'format_row', 'DataLoaders', 'get_dls', 'normalized_ds',
+           'get_mnist_dls', 'plot_history']
 
 # %% ../nbs/03_training.ipynb #8f2d1799
 import math, random, time
@@ -12,7 +13,7 @@ import numpy as np, torch
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
 from tqdm.auto import tqdm
-from .data import get_data, normalize
+from .data import get_data, get_test_data, normalize
 from .model import Model, get_model
 from .loss import cross_entropy, accuracy
 
@@ -69,7 +70,8 @@ class CosineLR:
 
 # %% ../nbs/03_training.ipynb #6bbcaa12
 class Dataset:
-    "Inputs `x` and targets `y`, indexed together"
+    "Inputs `x` and targets `y`, indexed together; a tensor of indices gives a whole batch"
+    vectorised = True  # `ds[idxs]` with a tensor of indices returns the batch `(x[idxs], y[idxs])`
     def __init__(self, x, y):
         if len(x) != len(y): raise ValueError(f"Dataset: {len(x)} inputs but {len(y)} targets")
         self.x, self.y = x, y
@@ -97,7 +99,8 @@ class BatchSampler:
         n = len(self.sampler)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
     def __iter__(self):
-        idxs = self.sampler.indices()
+        s = self.sampler  # ours gives an epoch's order as one tensor; any other sampler is an iterable of indices
+        idxs = s.indices() if hasattr(s, 'indices') else torch.tensor(list(s), dtype=torch.long)
         if self.drop_last: idxs = idxs[:len(self) * self.batch_size]
         return iter(idxs.split(self.batch_size) if len(idxs) else ())  # `split` of nothing gives one empty batch
 
@@ -107,20 +110,15 @@ def collate(batch):
     xs, ys = zip(*batch)
     return torch.stack(xs), torch.stack(ys)
 
-def _takes_index_tensor(ds):
-    "Does `ds[idx]` with a tensor of indices return a batch: a tuple of tensors, each of that many rows?"
-    if len(ds) < 2: return False
-    try: b = ds[torch.tensor([0, 1])]
-    except Exception: return False
-    return isinstance(b, tuple) and all(isinstance(t, torch.Tensor) and t.ndim >= 1 and len(t) == 2 for t in b)
-
 # %% ../nbs/03_training.ipynb #2cd713d8
 class DataLoader:
-    "Batches `(xb, yb)` of `dataset`, with PyTorch's arguments; one vectorised index per batch when the dataset allows"
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=collate, generator=None):
+    "Batches `(xb, yb)` of `dataset`, with PyTorch's arguments; one index per batch when the dataset is `vectorised`"
+    def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, drop_last=False, collate_fn=collate, generator=None):
+        if sampler is not None and shuffle: raise ValueError("DataLoader: sampler and shuffle=True cannot be used together")
         self.dataset, self.collate_fn = dataset, collate_fn
-        self.batch_sampler = BatchSampler(Sampler(len(dataset), shuffle, generator), batch_size, drop_last)
-        self.vectorised = _takes_index_tensor(dataset)
+        self.sampler = sampler if sampler is not None else Sampler(len(dataset), shuffle, generator)
+        self.batch_sampler = BatchSampler(self.sampler, batch_size, drop_last)
+        self.vectorised = getattr(dataset, 'vectorised', False)
     def __len__(self): return len(self.batch_sampler)
     def __iter__(self):
         if self.vectorised:
@@ -137,9 +135,22 @@ def default_device(device='auto'):
     return device
 
 # %% ../nbs/03_training.ipynb #c5b35634
+def _model_device(model):
+    "The device of `model`'s parameters (the CPU for a model without any)"
+    p = next(iter(model.parameters()), None)
+    return p.device if p is not None else torch.device('cpu')
+
+def _check_placement(model, device):
+    "`model` must already be on `device`: batches are moved, the model is not"
+    md = _model_device(model)
+    if md.type != device.type or (device.index is not None and md != device):
+        raise ValueError(f"the model is on {md} but the batches go to {device}: move the model first (model.to('{device}'))")
+
+# %% ../nbs/03_training.ipynb #6102f5b6
 def evaluate(model, dl, loss_func=cross_entropy, device=None):
-    "Loss and accuracy of `model` over all of `dl`, each averaged weighted by batch size"
+    "Loss and accuracy of `model` (already on `device`) over all of `dl`, each averaged weighted by batch size"
     device = default_device(device)
+    _check_placement(model, device)
     model.eval()
     tot_loss = tot_acc = 0.; count = 0
     with torch.no_grad():
@@ -176,7 +187,7 @@ def fit(epochs, model, loss_func, opt, train_dl, valid_dl, device=None, progress
     "Train `model` for `epochs` (`sched` is stepped each batch); one dict an epoch: train_loss, valid_loss, valid_acc, seconds"
     if not (isinstance(epochs, int) and epochs > 0): raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     device = default_device(device)
-    model.to(device)
+    model.to(device)  # the one place the model moves; batches move in the loops
     history = []
     with tqdm(total=epochs * len(train_dl), disable=not progress, unit='batch', leave=False) as pbar:
         for epoch in range(1, epochs + 1):
@@ -189,26 +200,41 @@ def fit(epochs, model, loss_func, opt, train_dl, valid_dl, device=None, progress
             if log: log(history[-1])
     return history
 
-# %% ../nbs/03_training.ipynb #f5f82b40
-def get_dls(train_ds, valid_ds, bs, **kwargs):
-    "Training (shuffled) and validation (in order, batches twice as large) `DataLoader`s"
-    return DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs), DataLoader(valid_ds, batch_size=bs * 2, **kwargs)
-
 # %% ../nbs/03_training.ipynb #c5baffcd
-def format_row(h):
-    "One epoch of a `fit` history as a table row"
-    return f"{h['epoch']:>5}  {h['train_loss']:>10.4f}  {h['valid_loss']:>10.4f}  {h['valid_acc']:>9.4f}  {h['seconds']:>7.2f}"
-
 HEADER = f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  {'valid_acc':>9}  {'seconds':>7}"
 
+# %% ../nbs/03_training.ipynb #90f5eef7
+def format_row(h):
+    "One epoch of a `fit` history as a table row, under `HEADER`"
+    return f"{h['epoch']:>5}  {h['train_loss']:>10.4f}  {h['valid_loss']:>10.4f}  {h['valid_acc']:>9.4f}  {h['seconds']:>7.2f}"
+
+# %% ../nbs/03_training.ipynb #f5f82b40
+class DataLoaders:
+    "A training and a validation `DataLoader`, as `.train` and `.valid`"
+    def __init__(self, train, valid): self.train, self.valid = train, valid
+    def __iter__(self): return iter((self.train, self.valid))
+    def __repr__(self): return f"DataLoaders(train: {len(self.train)} batches of {self.train.batch_sampler.batch_size}, valid: {len(self.valid)} batches)"
+    @classmethod
+    def from_dsets(cls, train_ds, valid_ds, bs, **kwargs):
+        "Training (shuffled) and validation (in order, batches twice as large) loaders"
+        return cls(DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs), DataLoader(valid_ds, batch_size=bs * 2, **kwargs))
+
+def get_dls(train_ds, valid_ds, bs, **kwargs):
+    "The two loaders `DataLoaders` makes `from_dsets`, as a pair `(train_dl, valid_dl)`"
+    return tuple(DataLoaders.from_dsets(train_ds, valid_ds, bs, **kwargs))
+
 # %% ../nbs/03_training.ipynb #ccb1afcc
-def get_mnist_dls(bs=64, path=None, dataset='mnist', **kwargs):
-    "Normalised training and validation `DataLoader`s, with the training mean and std used for both"
-    x_train, y_train, x_valid, y_valid = get_data(path, dataset)
+def normalized_ds(x, y, mean, std, device='cpu'):
+    "A `Dataset` of `x` normalised with `mean` and `std`, and `y`, both on `device`"
+    return Dataset(normalize(x, mean, std).to(device), y.to(device))
+
+def get_mnist_dls(bs=64, path=None, dataset='mnist', verify=True, device='cpu', **kwargs):
+    "Normalised training and validation `DataLoaders` on `device`, and the training `(mean, std)` used for both"
+    x_train, y_train, x_valid, y_valid = get_data(path, dataset, verify)
     mean, std = x_train.mean().item(), x_train.std().item()
-    train_ds = Dataset(normalize(x_train, mean, std), y_train)
-    valid_ds = Dataset(normalize(x_valid, mean, std), y_valid)
-    return (*get_dls(train_ds, valid_ds, bs, **kwargs), (mean, std))
+    dls = DataLoaders.from_dsets(normalized_ds(x_train, y_train, mean, std, device),
+                                 normalized_ds(x_valid, y_valid, mean, std, device), bs, **kwargs)
+    return dls, (mean, std)
 
 # %% ../nbs/03_training.ipynb #eb9025ba
 def plot_history(history, figsize=(9, 3.2)):

@@ -10,7 +10,7 @@ the server (latex2mathml), so pages need no JavaScript and no CDN. Pages are lis
 the sidebar nbdev's Quarto build uses too.
 
 A notebook that fails to process stops the build with its name."""
-import argparse, html, os, re, shutil, sys, time
+import argparse, html, json, os, re, shutil, sys, time
 from pathlib import Path
 import nbformat, yaml
 from execnb.nbio import read_nb, write_nb
@@ -82,6 +82,68 @@ def _inline_md(s):
     "`s` as HTML, with `code` spans (for the description line)"
     return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(s))
 
+_HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link" href="#[^"]+">(.*?)</h\1>', re.S)
+
+def _unique_ids(body):
+    """Heading ids made unique on the page: a symbol's heading (show_doc's, followed by its signature) keeps its id, as
+    nbdev's API links expect; a section heading with the same text, or a second symbol whose name differs only in case
+    (`relu` and `ReLU`), gets `-1` (then `-2`...) appended"""
+    heads = list(_HEADING.finditer(body))
+    symbol = {m.start() for m in heads if body.startswith('<div class="highlight"><pre>', m.end())}
+    keeper = {}  # id -> the position of the heading that keeps it: its first symbol, else its first heading
+    for m in heads:
+        if m.group(2) not in keeper or (m.start() in symbol and keeper[m.group(2)] not in symbol): keeper[m.group(2)] = m.start()
+    used = set(keeper)
+    def fix(m):
+        hid = m.group(2)
+        if keeper[hid] != m.start():
+            i = 1
+            while f"{hid}-{i}" in used: i += 1
+            hid = f"{hid}-{i}"; used.add(hid)
+        return f'<h{m.group(1)} id="{hid}">{m.group(3)}<a class="anchor-link" href="#{hid}">{m.group(4)}</h{m.group(1)}>'
+    return _HEADING.sub(fix, body)
+
+def toc(body):
+    "The page's table of contents: its sections (h2) and, under each, the headings (h3) in it"
+    items, html_ = [], ['<nav class="toc" aria-label="on this page"><p>On this page</p><ul>']
+    for m in _HEADING.finditer(body):
+        text = html.escape(re.sub(r'<[^>]+>', '', m.group(3)).strip())
+        items.append((m.group(1), m.group(2), text))
+    for level, hid, text in items:
+        html_.append(f'<li class="toc-h{level}"><a href="#{hid}">{text}</a></li>')
+    return '\n'.join(html_ + ['</ul></nav>']) if items else ''
+
+def search_entries(body, out_name, title):
+    "Search entries of one page: each heading, with the start of the text under it"
+    entries = [dict(p=out_name, h='', t=title, x=re.sub(r'\s+', ' ', re.sub(r'<[^>]+>', ' ', body))[:300])]
+    parts = _HEADING.split(body)  # [before, level, id, text, rest, body, level, ...]
+    for i in range(1, len(parts) - 4, 5):
+        text = re.sub(r'<[^>]+>', '', parts[i + 2]).strip()
+        under = re.sub(r'\s+', ' ', html.unescape(re.sub(r'<[^>]+>', ' ', parts[i + 4])))[:300]
+        entries.append(dict(p=out_name, h=parts[i + 1], t=f"{title}: {html.unescape(text)}", x=under.strip()))
+    return entries
+
+SEARCH_JS = """
+(function () {
+  var box = document.getElementById('search'), out = document.getElementById('search-results');
+  if (!box || !window.SEARCH_INDEX) return;
+  box.addEventListener('input', function () {
+    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    out.innerHTML = '';
+    if (!words.length) return;
+    var hits = window.SEARCH_INDEX.filter(function (e) {
+      var s = (e.t + ' ' + e.x).toLowerCase();
+      return words.every(function (w) { return s.indexOf(w) >= 0; });
+    }).slice(0, 20);
+    hits.forEach(function (e) {
+      var li = document.createElement('li'), a = document.createElement('a');
+      a.href = e.p + (e.h ? '#' + e.h : ''); a.textContent = e.t; li.appendChild(a); out.appendChild(li);
+    });
+    if (!hits.length) { var li = document.createElement('li'); li.textContent = 'no match'; out.appendChild(li); }
+  });
+})();
+"""
+
 def page_parts(nb, name):
     "Title, description, output file name and HTML body of a processed notebook"
     fm = next((c for c in nb.cells if c.cell_type == 'raw' and c.source.startswith('---')), None)
@@ -98,7 +160,7 @@ def page_parts(nb, name):
     exp.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
     exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     body, _ = exp.from_notebook_node(nb)
-    return meta['title'], meta.get('description', ''), meta.get('output-file', Path(name).with_suffix('.html').name), _lower_heading_ids(body)
+    return meta['title'], meta.get('description', ''), meta.get('output-file', Path(name).with_suffix('.html').name), _unique_ids(_lower_heading_ids(body))
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -114,14 +176,19 @@ PAGE = """<!doctype html>
 <body>
 <nav class="sidebar" aria-label="pages">
 <a class="site-title" href="index.html">{site}</a>
-<ul>
+<input id="search" type="search" placeholder="Search the docs" aria-label="search the docs" autocomplete="off">
+<ul id="search-results"></ul>
+<ul class="pages">
 {nav}
 </ul>
 </nav>
+{toc}
 <main>
 <header><h1 class="title">{title}</h1><p class="description">{desc}</p></header>
 {body}
 </main>
+<script src="search_index.js"></script>
+<script src="search.js"></script>
 </body>
 </html>
 """
@@ -132,12 +199,24 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, san
            background: #f6f8fa; border-right: 1px solid #dee2e6; box-sizing: border-box; }
 .sidebar .site-title { display: block; font-weight: 700; font-size: 1.2rem; margin-bottom: 1rem; color: #212529; text-decoration: none; }
 .sidebar ul { list-style: none; padding: 0; margin: 0; }
-.sidebar li a { display: block; padding: .3rem .5rem; border-radius: 4px; color: #0d6efd; text-decoration: none; }
-.sidebar li a.active { background: #0d6efd; color: white; }
-main { margin-left: 15rem; padding: 1.5rem 3rem; max-width: 60rem; }
+#search { width: 100%; box-sizing: border-box; padding: .3rem .4rem; margin-bottom: .5rem; border: 1px solid #ced4da; border-radius: 4px; }
+#search-results { margin-bottom: .8rem !important; font-size: .85rem; }
+#search-results a { color: #0d6efd; text-decoration: none; display: block; padding: .15rem 0; }
+.toc { position: fixed; top: 0; right: 0; bottom: 0; width: 14rem; padding: 1.2rem .8rem; overflow-y: auto; font-size: .82rem;
+       border-left: 1px solid #dee2e6; box-sizing: border-box; background: white; }
+.toc p { font-weight: 600; margin: 0 0 .4rem; }
+.toc ul { list-style: none; padding: 0; margin: 0; }
+.toc li a { color: #495057; text-decoration: none; display: block; padding: .1rem 0; }
+.toc li.toc-h3 { padding-left: .8rem; }
+.toc li a:hover { color: #0d6efd; }
+@media (max-width: 1100px) { .toc { display: none; } }
+.sidebar .pages li a { display: block; padding: .3rem .5rem; border-radius: 4px; color: #0d6efd; text-decoration: none; }
+.sidebar .pages li a.active { background: #0d6efd; color: white; }
+main { margin-left: 15rem; margin-right: 14rem; padding: 1.5rem 2.5rem; max-width: 60rem; }
+@media (max-width: 1100px) { main { margin-right: 0; } }
 h1.title { margin-bottom: .2rem; }
 p.description { color: #6c757d; font-size: 1.1rem; margin-top: 0; }
-pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; overflow-x: auto; font-size: .85rem; }
+pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 code { font-size: .9em; }
 .jp-InputArea, .input_area, .highlight { background: #f6f8fa; }
 .output_area pre, .jp-OutputArea pre { background: white; border-left: 3px solid #dee2e6; }
@@ -169,11 +248,14 @@ def build(out=None, verbose=True):
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     (tmp/'site.css').write_text(SITE_CSS + HtmlFormatter(style='default').get_style_defs('.highlight'))
     shutil.copy(nbs/'styles.css', tmp/'styles.css')
+    index = [e for _, title, _, out_name, body in pages for e in search_entries(body, out_name, title)]
+    (tmp/'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n', encoding='utf-8')
+    (tmp/'search.js').write_text(SEARCH_JS, encoding='utf-8')
     for name, title, desc, out_name, body in pages:
         active = ' class="active" aria-current="page"'
         nav = '\n'.join(f'<li><a href="{o}"{active if o == out_name else ""}>{html.escape(t)}</a></li>' for _, t, _, o, _ in pages)
         (tmp/out_name).write_text(PAGE.format(title=html.escape(title), site=html.escape(cfg.title), desc=_inline_md(desc),
-                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body), encoding='utf-8')
+                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body, toc=toc(body)), encoding='utf-8')
     shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
     if verbose: print(f"built {len(pages)} pages into {out} in {time.perf_counter() - t0:.1f} s")
     return [p[3] for p in pages]

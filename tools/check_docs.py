@@ -6,7 +6,7 @@ description headings, the navigation sidebar with every page, every image loaded
 requests, and nothing that nbdev hides (directives, front matter, hidden cells) visible as text. Every internal link
 must resolve to an existing page and anchor. Screenshots of the index and of the training page are saved to
 `_docs_check/` (look at them)."""
-import argparse, functools, http.server, re, sys, threading
+import argparse, functools, http.server, importlib, inspect, re, sys, threading
 from pathlib import Path
 from html.parser import HTMLParser
 from playwright.sync_api import sync_playwright
@@ -14,6 +14,22 @@ from playwright.sync_api import sync_playwright
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync']
 HIDDEN = ['#| export', '#| hide', '#| default_exp', 'default_exp', 'output-file:', '<!-- WARNING', 'nbdev_export()', 'notest']
+
+# The lessons: each piece a page teaches must show its whole body on the page (module -> names).
+LESSONS = {
+    'loss': ['logsumexp', 'log_softmax', 'nll', 'cross_entropy', 'accuracy'],
+    'model': ['lin', 'relu', 'Module', 'Linear', 'ReLU', 'Sequential'],
+    'training': ['Optimizer', 'SGD', 'Dataset', 'Sampler', 'BatchSampler', 'DataLoader', 'evaluate', 'fit'],
+    'data': ['get_data', 'prepare_image'],
+    'interpret': ['confusion_matrix', 'most_confused', 'top_losses'],
+}
+
+def _lines(text): return {l.strip() for l in text.splitlines() if l.strip()}
+
+def missing_bodies(page_text, module, names):
+    "The names of `module` whose source lines do not all appear in `page_text` (the page as a reader sees it)"
+    have, mod = _lines(page_text), importlib.import_module(f'mnist_scratch.{module}')
+    return [n for n in names if not _lines(inspect.getsource(getattr(mod, n))) <= have]
 
 class _Ids(HTMLParser):
     "The ids and the hrefs of one page"
@@ -49,17 +65,27 @@ def check_page(page, url, titles, expect_title):
     if resp is not None and resp.status >= 400: probs.append(f"HTTP {resp.status}")
     if page.locator('h1.title').inner_text().strip() != expect_title: probs.append(f"title is not {expect_title!r}")
     if not page.locator('p.description').inner_text().strip(): probs.append("no description")
-    nav = [t.strip() for t in page.locator('nav.sidebar li a').all_inner_texts()]
+    nav = [t.strip() for t in page.locator('nav.sidebar ul.pages li a').all_inner_texts()]
     if nav != titles: probs.append(f"navigation {nav} != {titles}")
     if page.locator('nav.sidebar a.active').count() != 1: probs.append("navigation does not mark the current page")
     if page.locator('main h2').count() == 0: probs.append("no section headings")
     imgs = page.evaluate("Array.from(document.images).map(i => [i.complete && i.naturalWidth > 0, i.src.slice(0, 40)])")
     probs += [f"image not loaded: {src}" for ok, src in imgs if not ok]
     text = page.locator('main').inner_text()
+    ids = page.evaluate("Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    probs += [f"id used twice: {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if page.locator('main h2').count() > 1 and page.locator('nav.toc li').count() < page.locator('main h2').count():
+        probs.append("no table of contents")
+    module = url.rsplit('/', 1)[-1].removesuffix('.html')
+    if module in LESSONS:
+        probs += [f"the lesson's code of {n} is not shown" for n in missing_bodies(text, module, LESSONS[module])]
     probs += [f"hidden text visible: {h!r}" for h in HIDDEN if h in text]
     probs += [f"directive visible: {l!r}" for l in text.splitlines() if l.strip().startswith('#|')]
     if '{target=' in text: probs.append("Quarto link attributes visible as text")
     if '`' in page.locator('p.description').inner_text(): probs.append("markdown visible in the description")
+    if page.locator('#search').count():  # the offline search finds a symbol and links to it
+        page.fill('#search', 'cross_entropy')
+        if page.locator('#search-results a').count() == 0: probs.append("search finds nothing for cross_entropy")
     probs += [f"console error: {e}" for e in errors] + [f"request failed: {u}" for u in failed]
     return probs, len(imgs)
 
@@ -75,6 +101,10 @@ def main():
     if not (site/'index.html').exists(): sys.exit(f"{site}: no index.html; run tools/build_docs.py first")
     shots.mkdir(exist_ok=True)
     bad, n_pages = check_links(site)
+    # the body check itself must catch a page that loses a body: drop fit's last line from a page that has it
+    src = inspect.getsource(importlib.import_module('mnist_scratch.training').fit)
+    assert missing_bodies(src, 'training', ['fit']) == [], "the body check misses a body that is there"
+    assert missing_bodies(src.rsplit('\n', 2)[0], 'training', ['fit']) == ['fit'], "the body check misses a lost body"
     pages = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', (site/'index.html').read_text(encoding='utf-8'))
     titles = [t for _, t in pages]
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -90,7 +120,7 @@ def main():
                 probs, n = check_page(page, origin + href, titles, title)
                 n_imgs += n
                 bad += [f"{origin}{href}: {pr}" for pr in probs]
-                if origin == base and href in ('index.html', 'training.html'):
+                if origin == base and href in ('index.html', 'training.html', 'interpret.html', 'data.html'):
                     page.screenshot(path=str(shots/f"{Path(href).stem}.png"), full_page=href == 'index.html')
                 page.close()
         browser.close()

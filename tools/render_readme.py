@@ -9,7 +9,7 @@ import argparse, difflib, os, sys, tempfile
 from pathlib import Path
 import nbformat, yaml
 from nbconvert import MarkdownExporter
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from execnb.nbio import read_nb, write_nb
 from nbdev.config import get_config
 from nbdev.processors import FilterDefaults
@@ -33,9 +33,13 @@ def render(nb_path):
             fm = yaml.safe_load(c.source.strip().strip('-'))
             head = f"# {fm['title']}\n\n" + (f"> {fm['description']}\n\n" if fm.get('description') else '')
         elif not (c.cell_type == 'markdown' and c.source.startswith('<!-- WARNING')): cells.append(c)
+    for c in cells:  # Quarto's `#| echo: false`: the output without the code (a shell command shown above it as text)
+        if c.cell_type == 'code' and any(l.replace(' ', '') == '#|echo:false' for l in c.source.splitlines()):
+            c.metadata.setdefault('tags', []).append('remove_input')
     nb.cells = cells
     exporter = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)  # one block per cell's output
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     md = head + body.strip() + '\n'
     return '\n'.join(l.rstrip() for l in md.splitlines()) + '\n'
