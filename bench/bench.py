@@ -1,9 +1,9 @@
 #!/usr/bin/env python
-"""Benchmark: one training epoch of the seed's 784-50-10 MLP through mnist_scratch's DataLoader + SGD + fit, against
-the raw-loop limit and PyTorch's idioms. Same data, model, batch size (64), learning rate, loss and seed for all.
+"""Benchmark: one training epoch of the seed's 784-50-10 MLP through mnist_scratch's DataLoader + SGD + fit, and
+through its Learner with the callbacks the command line trains with, against the raw-loop limit and PyTorch's idioms. Same data, model, batch size (64), learning rate, loss and seed for all.
 
 Every variant does the same work in an epoch: a shuffled training pass with plain SGD (lr 0.1), then a validation
-pass (loss and accuracy, batches of 128). Variants run alternately (a b c d e, a b c d e, ...) after a warm-up, and
+pass (loss and accuracy, batches of 128). Variants run alternately (a b c d e f, a b c d e f, ...) after a warm-up, and
 the table gives the median epoch time of N runs.
 
     python bench/bench.py            # default: tighter medians (a few minutes on 2 cores)
@@ -16,6 +16,7 @@ from mnist_scratch.data import get_data
 from mnist_scratch.model import get_model
 from mnist_scratch.loss import cross_entropy, accuracy
 from mnist_scratch.training import Dataset, SGD, CosineLR, Sampler, evaluate, fit, get_mnist_dls, set_seed, collate
+from mnist_scratch.learner import ParamSchedCB, get_learner, sched_cos
 
 BS, LR = 64, 0.1
 loss_func = cross_entropy
@@ -74,8 +75,17 @@ def course_epoch(model, d):
     "(e) the course's per-item DataLoader, with our SGD"
     torch_train_epoch(model, *d['dls_course'], SGD(model.parameters(), lr=LR), d['device'])
 
+def learner_epoch(model, d):
+    "(f) mnist_scratch Learner with the command line's callbacks: device, non-finite check, metrics, recorder"
+    learn = d['learners'].get(id(model))
+    if learn is None:
+        learn = d['learners'][id(model)] = get_learner(model, d['dls'], lr=LR, device=d['device'], progress=False,
+                                                       log=lambda s: None)
+    learn.fit(1)
+
 VARIANTS = dict(a=('raw loop (limit)', raw_epoch), b=('mnist_scratch fit', ours_epoch), c=('torch DataLoader', torch_epoch),
-                d=('torch batch-sampler', torch_fast_epoch), e=('course per-item DataLoader', course_epoch))
+                d=('torch batch-sampler', torch_fast_epoch), e=('course per-item DataLoader', course_epoch),
+                f=('mnist_scratch Learner', learner_epoch))
 
 def setup(device):
     dls, _ = get_mnist_dls(BS, device=device)  # the library's one pipeline: normalised, on the device
@@ -83,7 +93,7 @@ def setup(device):
     # idiomatic PyTorch keeps the dataset on the CPU and moves each batch; the others hold it where they train
     xc, yc, xvc, yvc = x.cpu(), y.cpu(), xv.cpu(), yv.cpu()
     tds, tvds = TensorDataset(xc, yc), TensorDataset(xvc, yvc)
-    return dict(x=x, y=y, xv=xv, yv=yv, device=device,
+    return dict(x=x, y=y, xv=xv, yv=yv, device=device, learners={}, dls=dls,
                 opt_ours=lambda model: SGD(model.parameters(), lr=LR),
                 dls_ours=tuple(dls),
                 dls_torch=(TorchDataLoader(tds, BS, shuffle=True), TorchDataLoader(tvds, 2*BS)),
@@ -143,6 +153,23 @@ def time_to_97(device, max_epochs=10):
         if h['valid_acc'] >= 0.97: return total, ep, h['valid_acc']
     return float('nan'), max_epochs, h['valid_acc']
 
+def learner_time_to_97(device, max_epochs=10):
+    "The same, through the Learner (cosine schedule over 5 epochs, as `mnist_scratch train`)"
+    set_seed(0)
+    dls, _ = get_mnist_dls(64, device=device)
+    from functools import partial
+    learn = get_learner(get_model(), dls, lr=0.03, opt_func=partial(SGD, momentum=0.9), device=device, progress=False,
+                        log=lambda s: None)
+    sched = ParamSchedCB(lr=sched_cos(0.03, 0.))
+    sched.before_fit = lambda learn: None  # one schedule over 5 epochs, though fit is called an epoch at a time
+    sched.t, sched.n = 0, 5 * len(dls.train)
+    total = 0.
+    for ep in range(1, max_epochs + 1):
+        learn.fit(1, cbs=[sched])
+        h = learn.history[-1]; total += h['seconds']
+        if h['valid_acc'] >= 0.97: return total, ep, h['valid_acc']
+    return float('nan'), max_epochs, h['valid_acc']
+
 def cpu_name():
     "The processor's model name, from /proc/cpuinfo where there is one"
     try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
@@ -175,14 +202,17 @@ def main():
         gpu = f" ({torch.cuda.get_device_name()})" if device.type == 'cuda' else ''
         out += [f"### {device}{gpu}: one epoch (train 50,000 + validate 10,000), bs {BS}\n", table(med, device, n_runs), '']
         secs, ep, acc = time_to_97(device)
-        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%})\n")
+        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%}) with fit\n")
+        secs, ep, acc = learner_time_to_97(device)
+        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%}) with the Learner\n")
         summary.append((device, med))
     print('\n'.join(out))
     med = summary[0][1]
     if len(summary) > 1:
         for device, m in summary[1:]:
-            print(f"{device}: fit/raw = {m['b']/m['a']:.2f}x, torch-DataLoader/fit = {m['c']/m['b']:.1f}x")
+            print(f"{device}: fit/raw = {m['b']/m['a']:.2f}x, learner/raw = {m['f']/m['a']:.2f}x, torch-DataLoader/fit = {m['c']/m['b']:.1f}x")
     print(f"fit/raw = {med['b']/med['a']:.2f}x")
+    print(f"learner/raw = {med['f']/med['a']:.2f}x")
     print(f"torch-DataLoader/fit = {med['c']/med['b']:.1f}x")
 
 if __name__ == '__main__': main()

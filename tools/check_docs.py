@@ -22,6 +22,8 @@ LESSONS = {
     'training': ['Optimizer', 'SGD', 'Dataset', 'Sampler', 'BatchSampler', 'DataLoader', 'evaluate', 'fit'],
     'data': ['get_data', 'prepare_image'],
     'interpret': ['confusion_matrix', 'most_confused', 'top_losses'],
+    'learner': ['Callback', 'run_cbs', 'Learner', 'DeviceCB', 'MetricsCB', 'ParamSchedCB', 'sched_one_cycle', 'Adam',
+                'LRFinderCB', 'Hook', 'Hooks', 'ActivationStats'],
 }
 
 def _lines(text): return {l.strip() for l in text.splitlines() if l.strip()}
@@ -120,7 +122,7 @@ def main():
                 probs, n = check_page(page, origin + href, titles, title)
                 n_imgs += n
                 bad += [f"{origin}{href}: {pr}" for pr in probs]
-                if origin == base and href in ('index.html', 'training.html', 'interpret.html', 'data.html'):
+                if origin == base and href in ('index.html', 'training.html', 'learner.html', 'interpret.html', 'data.html'):
                     page.screenshot(path=str(shots/f"{Path(href).stem}.png"), full_page=href == 'index.html')
                 page.close()
         browser.close()
