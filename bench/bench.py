@@ -6,8 +6,13 @@ Every variant does the same work in an epoch: a shuffled training pass with plai
 pass (loss and accuracy, batches of 128). Variants run alternately (a b c d e f, a b c d e f, ...) after a warm-up, and
 the table gives the median epoch time of N runs.
 
+A second section times the CNN (`--arch cnn`, the command line's default) the same way: an epoch of the library's
+Learner with the command line's callbacks against a raw PyTorch loop over the same model, batches, shifts and bfloat16
+autocast, and the achieved GFLOP/s against this machine's measured bfloat16 matmul rate.
+
     python bench/bench.py            # default: tighter medians (a few minutes on 2 cores)
-    python bench/bench.py --quick    # under a minute on 2 cores
+    python bench/bench.py --quick    # about a minute on 2 cores
+    python bench/bench.py --no-cnn   # the MLP only
 """
 import argparse, os, platform, statistics, sys, tempfile, time
 import torch
@@ -160,15 +165,73 @@ def learner_time_to_97(device, max_epochs=10):
     from functools import partial
     learn = get_learner(get_model(), dls, lr=0.03, opt_func=partial(SGD, momentum=0.9), device=device, progress=False,
                         log=lambda s: None)
-    sched = ParamSchedCB(lr=sched_cos(0.03, 0.))
-    sched.before_fit = lambda learn: None  # one schedule over 5 epochs, though fit is called an epoch at a time
-    sched.t, sched.n = 0, 5 * len(dls.train)
+    cos, n = sched_cos(0.03, 0.), 5 * len(dls.train)
+    sched = ParamSchedCB(lr=lambda t, _: cos(min(t, n), n))  # one schedule over 5 epochs, though fit runs an epoch at a time
     total = 0.
     for ep in range(1, max_epochs + 1):
-        learn.fit(1, cbs=[sched])
+        learn.fit(ep, cbs=[sched], start_epoch=ep - 1)
         h = learn.history[-1]; total += h['seconds']
         if h['valid_acc'] >= 0.97: return total, ep, h['valid_acc']
     return float('nan'), max_epochs, h['valid_acc']
+
+def cnn_flops(model):
+    "Multiply-adds of one image through `model`'s convolutions and linear layers, times 2: FLOPs of a forward pass"
+    macs = []
+    def hook(m, i, o):
+        k = m.weight[0].numel()  # in_channels/groups x kh x kw (conv), or in_features (linear)
+        macs.append(o[0].numel() * k)
+    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    with torch.no_grad(): model.eval()(torch.zeros(1, 784))
+    for h in hs: h.remove()
+    return 2 * sum(macs)
+
+def matmul_gflops(n=1024, reps=20):
+    "This machine's bfloat16 matmul rate (GFLOP/s) on one thread's worth of work as torch runs it"
+    a, b = torch.randn(n, n, dtype=torch.bfloat16), torch.randn(n, n, dtype=torch.bfloat16)
+    for _ in range(3): a @ b
+    t = time.perf_counter()
+    for _ in range(reps): a @ b
+    return 2 * n ** 3 * reps / (time.perf_counter() - t) / 1e9
+
+def cnn_section(n_runs):
+    "Median epoch of the CNN: the Learner (with its callbacks) vs a raw loop over the same model, batches and shifts"
+    from mnist_scratch.conv import cnn_learner, get_cnn, shift_batch
+    import torch.nn.functional as F
+    dls, _ = get_mnist_dls(256)
+    x, y = dls.train.dataset.x, dls.train.dataset.y
+    xv, yv = dls.valid.dataset.x, dls.valid.dataset.y
+    set_seed(0)
+    learn = cnn_learner(dls, device='cpu', progress=False, log=lambda s: None, lr=0.05)
+    raw_model = get_cnn(); raw_opt = torch.optim.SGD(raw_model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    def raw():
+        raw_model.train()
+        for idx in torch.randperm(len(x)).split(256):
+            xb, yb = x[idx], y[idx]
+            d = torch.randint(-2, 3, (2, len(xb)))
+            xb = shift_batch(xb, d[0], d[1], 2)
+            with torch.autocast('cpu', dtype=torch.bfloat16): loss = F.cross_entropy(raw_model(xb), yb)
+            loss.backward(); raw_opt.step(); raw_opt.zero_grad(); loss.item()
+        raw_model.eval()
+        with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16):
+            for i in range(0, len(xv), 512): F.cross_entropy(raw_model(xv[i:i+512]), yv[i:i+512]).item()
+    times = dict(raw=[], learner=[])
+    for r in range(n_runs + 1):
+        for k, f in (('raw', raw), ('learner', lambda: learn.fit(1))):
+            t = time.perf_counter(); f(); dt = time.perf_counter() - t
+            if r: times[k].append(dt)
+        print(f"  cnn round {r}/{n_runs}" + (' (warm-up)' if not r else ''), file=sys.stderr, flush=True)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    flops = cnn_flops(get_cnn())
+    work = 3 * flops * len(x) + flops * len(xv)  # training: forward + backward (about twice the forward); validation: forward
+    peak = matmul_gflops()
+    rows = ["| variant | median epoch (s) | / raw | GFLOP/s | of bf16 matmul peak |", "|---|---:|---:|---:|---:|"]
+    for k, name in (('raw', 'raw PyTorch loop'), ('learner', 'mnist_scratch Learner')):
+        g = work / med[k] / 1e9
+        rows.append(f"| {name} | {med[k]:.2f} | {med[k] / med['raw']:.2f}x | {g:.1f} | {g / peak:.0%} |")
+    head = (f"### cpu: one CNN epoch (train 50,000 with shifts + validate 10,000), bs 256, bfloat16, "
+            f"{sum(p.numel() for p in get_cnn().parameters()):,} parameters, {flops / 1e6:.2f} MFLOP per image forward\n")
+    tail = f"\nmeasured bf16 matmul rate (1024x1024, {torch.get_num_threads()} thread(s)): {peak:.0f} GFLOP/s\n"
+    return head + '\n'.join(rows) + tail, med['learner'] / med['raw']
 
 def cpu_name():
     "The processor's model name, from /proc/cpuinfo where there is one"
@@ -181,6 +244,7 @@ def main():
     p.add_argument('--runs', type=int, default=None, help='timed runs of each variant (default 7, --quick 2)')
     p.add_argument('--loss', default='ours', choices=['ours', 'torch'],
                    help="loss for every variant: mnist_scratch's cross_entropy (default) or F.cross_entropy")
+    p.add_argument('--no-cnn', action='store_true', help='skip the CNN section')
     p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda', or 'all': the CPU, then CUDA when available")
     args = p.parse_args()
     global loss_func
@@ -206,6 +270,11 @@ def main():
         secs, ep, acc = learner_time_to_97(device)
         out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%}) with the Learner\n")
         summary.append((device, med))
+    cnn_ratio = None
+    if not args.no_cnn:
+        print("timing the CNN...", file=sys.stderr)
+        text, cnn_ratio = cnn_section(max(2, n_runs // 2))
+        out.append(text)
     print('\n'.join(out))
     med = summary[0][1]
     if len(summary) > 1:
@@ -213,6 +282,7 @@ def main():
             print(f"{device}: fit/raw = {m['b']/m['a']:.2f}x, learner/raw = {m['f']/m['a']:.2f}x, torch-DataLoader/fit = {m['c']/m['b']:.1f}x")
     print(f"fit/raw = {med['b']/med['a']:.2f}x")
     print(f"learner/raw = {med['f']/med['a']:.2f}x")
+    if cnn_ratio is not None: print(f"cnn learner/raw = {cnn_ratio:.2f}x")
     print(f"torch-DataLoader/fit = {med['c']/med['b']:.1f}x")
 
 if __name__ == '__main__': main()

@@ -92,14 +92,14 @@ def _do_epoch(self:Learner):
 
 @patch
 def _do_fit(self:Learner):
-    for self.epoch in range(self.n_epochs): self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+    for self.epoch in range(self.start_epoch, self.n_epochs): self._with_events(self._do_epoch, 'epoch', CancelEpochException)
 
 # %% ../nbs/04_learner.ipynb #cd84a7cd
 @patch
-def fit(self:Learner, n_epochs=1, lr=None, cbs=None):
+def fit(self:Learner, n_epochs=1, lr=None, cbs=None, start_epoch=0):
     "Train for `n_epochs` at learning rate `lr` (default: the learner's); `cbs` are added for this call only"
     if not (isinstance(n_epochs, int) and n_epochs > 0): raise ValueError(f"n_epochs must be a positive int, got {n_epochs!r}")
-    self.n_epochs, extra = n_epochs, list(cbs or [])
+    self.n_epochs, self.start_epoch, extra = n_epochs, start_epoch, list(cbs or [])  # a callback may move `start_epoch` (resuming)
     if lr is not None: self.lr = lr
     if self.opt is None: self.opt = self.opt_func(self.model.parameters(), lr=self.lr)
     self.opt.lr = self.lr
@@ -119,7 +119,7 @@ class DeviceCB(Callback):
 class MetricsCB(Callback):
     "Weighted mean loss and `metrics` (name -> function of preds, targets) per epoch; a row in `learn.history`"
     order = 10
-    def __init__(self, log=print, **metrics): self.metrics, self.log = metrics or dict(acc=accuracy), log
+    def __init__(self, log=print, **metrics): self.metrics, self.log, self.reduce = metrics or dict(acc=accuracy), log, None
     def before_fit(self, learn):
         learn.history = []
         names = [f"valid_{k}" for k in self.metrics]
@@ -134,7 +134,9 @@ class MetricsCB(Callback):
     def _means(self):
         v = torch.stack(self.vals).double().reshape(len(self.ns), -1)
         n = torch.tensor(self.ns, dtype=v.dtype, device=v.device)
-        return ((v * n[:, None]).sum(0) / n.sum()).tolist()
+        sums = torch.cat([(v * n[:, None]).sum(0), n.sum()[None]])
+        if self.reduce is not None: sums = self.reduce(sums)  # summed over processes, when data-parallel
+        return (sums[:-1] / sums[-1]).tolist()
     def after_train(self, learn): self.train_loss = self._means()[0] if self.ns else float('nan')
     def after_validate(self, learn):
         if not self.ns: return  # a validation pass cancelled before its first batch
@@ -164,14 +166,16 @@ def _in_notebook():
 class ProgressCB(Callback):
     "A progress bar over the fit's training batches; in a notebook, with `plot`, a live plot of the losses"
     order = 20
-    def __init__(self, plot=True, plot_every=50): store_attr()
+    def __init__(self, plot=True, plot_every=50, show=True): store_attr()
     def before_fit(self, learn):
-        self.bar = tqdm(total=learn.n_epochs * len(learn.dls.train), unit='batch', leave=False)
+        nb = _in_notebook()  # a widget in a notebook; in a terminal a bar, and none at all when stderr is a log file
+        self.bar = tqdm(total=(learn.n_epochs - learn.start_epoch) * len(learn.dls.train), unit='batch', leave=False,
+                        disable=True if not self.show else False if nb else None)
         self.losses, self.valid = [], []
         self.handle = None
         mcb = next((cb for cb in learn._cbs if isinstance(cb, MetricsCB)), None)
         if mcb is not None: mcb.log = tqdm.write  # the table prints above the bar
-        self.plotting = self.plot and _in_notebook()
+        self.plotting = self.plot and nb and self.show
     def after_batch(self, learn):
         if not learn.training: return
         self.bar.update(); self.bar.set_description(f"epoch {learn.epoch + 1}/{learn.n_epochs}")
@@ -254,11 +258,10 @@ class ParamSchedCB(Callback):
     "Before each training batch, set each hyper-parameter `name` of the optimiser to `sched(t, n)`"
     order = -1  # before the recorder reads them
     def __init__(self, **scheds): self.scheds = scheds
-    def before_fit(self, learn): self.t, self.n = 0, learn.n_epochs * len(learn.dls.train)
     def before_batch(self, learn):
         if not learn.training: return
-        for name, f in self.scheds.items(): setattr(learn.opt, name, f(self.t, self.n))
-        self.t += 1
+        n = len(learn.dls.train)  # the step comes from the epoch and the batch: a resumed fit carries on where it stopped
+        for name, f in self.scheds.items(): setattr(learn.opt, name, f(learn.epoch * n + learn.iter, learn.n_epochs * n))
 
 # %% ../nbs/04_learner.ipynb #1a6ebb61
 def sched_cos(start, end):

@@ -7,7 +7,7 @@ __all__ = ['MODEL_FILE', 'ARCHS', 'Model', 'summary', 'lin', 'relu', 'Module', '
            'kaiming_normal', 'register_arch', 'save_model', 'load_model']
 
 # %% ../nbs/01_model.ipynb #0d9b8815
-import json, math, torch
+import importlib, json, math, torch
 from pathlib import Path
 from torch import nn
 import torch.nn.functional as F
@@ -127,6 +127,7 @@ def register_arch(name, build):
     return build
 
 register_arch('mlp', lambda c: get_model(c['n_in'], c['nh'], c['n_out']))
+_ARCH_MODULES = {'cnn': 'mnist_scratch.conv'}  # architectures registered by later modules, imported when needed
 
 # %% ../nbs/01_model.ipynb #23434a76
 def save_model(model, fn, config):
@@ -136,6 +137,33 @@ def save_model(model, fn, config):
     save_file(tensors, str(fn), metadata={'config': json.dumps(config)})
 
 # %% ../nbs/01_model.ipynb #1ac3b4ac
+def _check_config(config, sd, fn):
+    "Refuse a configuration that does not describe the tensors `sd`, or weights unfit to use, before building anything"
+    if not isinstance(config, dict): raise ValueError(f"{fn}: the configuration is not a JSON object")
+    arch = config.get('arch', 'mlp')
+    if arch not in ARCHS and arch in _ARCH_MODULES: importlib.import_module(_ARCH_MODULES[arch])
+    if arch not in ARCHS: raise ValueError(f"{fn}: unknown architecture {arch!r} (known: {', '.join(ARCHS)})")
+    try:  # on the meta device a model has shapes but no memory, however absurd its sizes
+        with torch.device('meta'): want = {k: tuple(v.shape) for k, v in ARCHS[arch](config).state_dict().items()}
+    except Exception as e:
+        raise ValueError(f"{fn}: the configuration does not describe a valid {arch} model ({type(e).__name__}: {e})") from None
+    got = {k: tuple(v.shape) for k, v in sd.items()}
+    if want != got:
+        why = [f"{k} is {got[k]} in the file, {want[k]} in the configuration" for k in want if k in got and got[k] != want[k]]
+        why += [f"missing {k}" for k in want if k not in got] + [f"unexpected {k}" for k in got if k not in want]
+        raise ValueError(f"{fn}: the weights do not match the saved configuration ({'; '.join(why[:3])})")
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ValueError(f"{fn}: the weights are not finite (nan or inf in {', '.join(bad[:3])})")
+    for k in ('mean', 'std'):
+        v = config.get(k, 0. if k == 'mean' else 1.)
+        if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)):
+            raise ValueError(f"{fn}: the normalisation {k} must be a finite number, got {v!r}")
+    if not config.get('std', 1.) > 0: raise ValueError(f"{fn}: the normalisation std must be positive, got {config['std']}")
+    cl = config.get('classes')
+    if cl is not None and not (isinstance(cl, list) and all(isinstance(c, str) for c in cl) and len(cl) == config.get('n_out', 10)):
+        raise ValueError(f"{fn}: classes must be a list of {config.get('n_out', 10)} names, got {str(cl)[:60]}")
+
+# %% ../nbs/01_model.ipynb #a421f16c
 def load_model(fn, device='cpu'):
     "The model saved by `save_model` at `fn` (a file, or a run folder holding one), in eval mode, and its config"
     fn = Path(fn)
@@ -145,12 +173,9 @@ def load_model(fn, device='cpu'):
         with safe_open(str(fn), 'pt') as f:
             config = json.loads((f.metadata() or {})['config'])
             sd = {k: f.get_tensor(k) for k in f.keys()}
-        arch = config.get('arch', 'mlp')
-        if arch not in ARCHS: raise ValueError(f"unknown architecture {arch!r} (known: {', '.join(ARCHS)})")
-        model = ARCHS[arch](config)
     except (SafetensorError, OSError, ValueError, KeyError, TypeError) as e:
         raise ValueError(f"{fn}: not a mnist_scratch model file ({type(e).__name__}: {e})") from None
-    try: model.load_state_dict(sd)
-    except RuntimeError as e:
-        raise ValueError(f"{fn}: the weights do not match the saved configuration ({str(e).splitlines()[-1].strip()})") from None
+    _check_config(config, sd, fn)
+    model = ARCHS[config.get('arch', 'mlp')](config)
+    model.load_state_dict(sd)
     return model.to(device).eval(), config

@@ -177,7 +177,7 @@ def _train_epoch(model, loss_func, opt, dl, device, epoch, pbar, sched=None):
         l = loss.item()
         if not math.isfinite(l):
             raise FloatingPointError(f"loss is {l} at epoch {epoch}, batch {i+1} of {len(dl)}: training diverged "
-                                     f"(is the learning rate, lr={getattr(opt, 'lr', '?')}, too high?)")
+                                     f"(is the learning rate, lr={getattr(sched, 'base_lr', getattr(opt, 'lr', '?'))}, too high?)")  # the rate asked for, not the annealed one
         tot += l * len(yb); count += len(yb)
         pbar.update()
     return tot / count
