@@ -82,7 +82,8 @@ PAGE = """<!doctype html>
 <title>mnist_scratch: draw a digit</title><link rel="icon" href="data:,">
 <style>
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #212529; }
-.row { display: flex; gap: 2rem; flex-wrap: wrap; align-items: flex-start; }
+.row { display: flex; gap: 2.5rem; flex-wrap: wrap; align-items: flex-start; }
+.row > div { flex: 0 0 auto; } #bars { width: 240px; } #pad-col { width: 280px; } label { font-size: .9rem; }
 #pad { background: black; border-radius: 6px; touch-action: none; cursor: crosshair; }
 #seen { width: 140px; height: 140px; image-rendering: pixelated; background: black; border-radius: 4px; }
 #prediction { font-size: 4rem; font-weight: 700; line-height: 1; min-width: 3rem; }
@@ -92,7 +93,7 @@ button { font-size: 1rem; padding: .3rem 1rem; } #info, #error { color: #6c757d;
 </style></head><body>
 <h1>Draw a digit</h1><p id="info">loading the model...</p>
 <div class="row">
-  <div><canvas id="pad" width="280" height="280" aria-label="drawing pad"></canvas><br>
+  <div id="pad-col"><canvas id="pad" width="280" height="280" aria-label="drawing pad"></canvas><br>
     <button id="clear">Clear</button><br><label>or upload an image <input id="file" type="file" accept="image/*"></label>
     <p id="error"></p></div>
   <div><p>The model says</p><div id="prediction">&ndash;</div><div id="bars"></div></div>

@@ -36,7 +36,7 @@ def main():
     problems, errors, failed = [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={'width': 1000, 'height': 560})
+        page = browser.new_page(viewport={'width': 1000, 'height': 480})
         page.on('console', lambda m: errors.append(m.text) if m.type == 'error' else None)
         page.on('pageerror', lambda e: errors.append(str(e)))
         page.on('requestfailed', lambda r: failed.append(r.url))
