@@ -18,10 +18,21 @@ from .training import DataLoader, DataLoaders, Optimizer
 from .learner import Callback, MetricsCB, ProgressCB
 
 # %% ../nbs/06_distributed.ipynb #8d103df0
-def launched(): "Was this process started by `torchrun`?"; return 'RANK' in os.environ and 'WORLD_SIZE' in os.environ
-def world_size(): "Processes in the group (1 without one)"; return dist.get_world_size() if dist.is_initialized() else 1
-def rank(): "This process's rank (0 without a group)"; return dist.get_rank() if dist.is_initialized() else 0
-def is_main(): "Is this the process that prints and writes files?"; return rank() == 0
+def launched():
+    "Was this process started by `torchrun`?"
+    return 'RANK' in os.environ and 'WORLD_SIZE' in os.environ
+
+def world_size():
+    "Processes in the group (1 without one)"
+    return dist.get_world_size() if dist.is_initialized() else 1
+
+def rank():
+    "This process's rank (0 without a group)"
+    return dist.get_rank() if dist.is_initialized() else 0
+
+def is_main():
+    "Is this the process that prints and writes files?"
+    return rank() == 0
 
 # %% ../nbs/06_distributed.ipynb #d9028722
 def init(timeout=300, backend=None):
@@ -55,7 +66,7 @@ class DistributedSampler:
     "The share of rank `rank` of `n` indices over `num_replicas` processes, as `torch.utils.data.DistributedSampler`"
     def __init__(self, n, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False, pad=True):
         num_replicas = world_size() if num_replicas is None else num_replicas
-        rank = globals()['rank']() if rank is None else rank
+        rank = (dist.get_rank() if dist.is_initialized() else 0) if rank is None else rank  # the argument hides `rank()`
         if not 0 <= rank < num_replicas: raise ValueError(f"rank {rank} is not in [0, {num_replicas})")
         store_attr(); self.epoch = 0
         if drop_last and n % num_replicas: self.num_samples = math.ceil((n - num_replicas) / num_replicas)
@@ -80,10 +91,10 @@ def indices(self:DistributedSampler):
 def __iter__(self:DistributedSampler): return iter(self.indices().tolist())
 
 # %% ../nbs/06_distributed.ipynb #259f5878
-def distribute_dls(dls, seed=0, num_replicas=None, rank_=None):
+def distribute_dls(dls, seed=0, num_replicas=None, rank=None):
     "This process's share of `dls` (global batch sizes), with `DistributedSampler`s; the world size must divide them"
     W = world_size() if num_replicas is None else num_replicas
-    r = rank() if rank_ is None else rank_
+    r = (dist.get_rank() if dist.is_initialized() else 0) if rank is None else rank
     bs, vbs = dls.train.batch_sampler.batch_size, dls.valid.batch_sampler.batch_size
     if bs % W: raise ValueError(f"the batch size {bs} is the global batch: it must be divisible by the {W} processes")
     tr, va = dls.train.dataset, dls.valid.dataset
