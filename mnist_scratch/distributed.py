@@ -7,7 +7,7 @@ __all__ = ['launched', 'world_size', 'rank', 'is_main', 'init', 'leave', 'all_su
            'distribute_dls', 'DDPCB', 'CheckpointCB']
 
 # %% ../nbs/06_distributed.ipynb #7ed0a388
-import atexit, datetime, math, os
+import atexit, datetime, gc, math, os
 from pathlib import Path
 import torch
 import torch.distributed as dist
@@ -45,8 +45,8 @@ def init(timeout=300, backend=None):
     return world_size()
 
 def leave():
-    "Leave the process group, if in one"
-    if dist.is_initialized(): dist.destroy_process_group()
+    "Leave the process group, if in one (after freeing what still uses it, such as an unreferenced DDP model)"
+    if dist.is_initialized(): gc.collect(); dist.destroy_process_group()
 
 # %% ../nbs/06_distributed.ipynb #d644aa81
 def all_sum(t):
@@ -115,6 +115,8 @@ class DDPCB(Callback):
     def before_epoch(self, learn):
         for dl in learn.dls:
             if hasattr(dl.sampler, 'set_epoch'): dl.sampler.set_epoch(learn.epoch)
+    def after_fit(self, learn):  # hand back the user's model: DDP must not outlive the process group
+        if isinstance(learn.model, DDP): learn.model = learn.model.module
 
 # %% ../nbs/06_distributed.ipynb #3f0823a5
 @patch
