@@ -7,12 +7,10 @@ __all__ = ['TTA_SHIFTS', 'im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_c
            'BF16CB', 'cnn_learner']
 
 # %% ../nbs/05_conv.ipynb #532d5bdb
-import math, time
 from functools import partial
 import torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.basics import store_attr
 from .model import register_arch
 from .training import SGD
 from .learner import Callback, get_learner

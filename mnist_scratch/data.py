@@ -13,7 +13,7 @@ import numpy as np, torch
 import matplotlib.pyplot as plt
 from fastcore.test import test
 from PIL import Image, UnidentifiedImageError
-from .files import DATASETS, load_idx_folder, load_pickle
+from .files import load_idx_folder, load_pickle
 
 # %% ../nbs/00_data.ipynb #c44fb79f
 def _to_tensors(x, y):

@@ -10,7 +10,6 @@ __all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException',
 # %% ../nbs/04_learner.ipynb #ed97b048
 import copy, math, time
 from pathlib import Path
-from functools import partial
 from operator import attrgetter
 import torch
 import matplotlib.pyplot as plt
@@ -19,7 +18,7 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from .files import atomic_path
 from .loss import accuracy, cross_entropy
-from .training import HEADER, SGD, Optimizer, default_device, format_row
+from .training import SGD, Optimizer, default_device
 
 # %% ../nbs/04_learner.ipynb #0d357d8c
 class CancelFitException(Exception): "Raised by a callback to end the fit cleanly"

@@ -6,7 +6,7 @@
 __all__ = ['logsumexp', 'log_softmax', 'nll', 'cross_entropy', 'accuracy']
 
 # %% ../nbs/02_loss.ipynb #174b5952
-import math, torch
+import torch
 
 # %% ../nbs/02_loss.ipynb #9a119d88
 def logsumexp(x):

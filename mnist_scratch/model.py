@@ -10,7 +10,6 @@ __all__ = ['MODEL_FILE', 'ARCHS', 'Model', 'summary', 'lin', 'relu', 'Module', '
 import importlib, json, math, torch
 from pathlib import Path
 from torch import nn
-import torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors import safe_open, SafetensorError
 from safetensors.torch import save_file

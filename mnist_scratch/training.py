@@ -13,8 +13,7 @@ import numpy as np, torch
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
 from tqdm.auto import tqdm
-from .data import get_data, get_test_data, normalize
-from .model import Model, get_model
+from .data import get_data, normalize
 from .loss import cross_entropy, accuracy
 
 # %% ../nbs/03_training.ipynb #bc2debe7
