@@ -195,13 +195,14 @@ def matmul_gflops(n=1024, reps=20):
 
 def cnn_section(n_runs):
     "Median epoch of the CNN: the Learner (with its callbacks) vs a raw loop over the same model, batches and shifts"
-    from mnist_scratch.conv import cnn_learner, get_cnn, shift_batch
+    from mnist_scratch.conv import get_cnn, shift_batch
+    from mnist_scratch.recipes import recipe_learner, recipe_settings
     import torch.nn.functional as F
     dls, _ = get_mnist_dls(256)
     x, y = dls.train.dataset.x, dls.train.dataset.y
     xv, yv = dls.valid.dataset.x, dls.valid.dataset.y
     set_seed(0)
-    learn = cnn_learner(dls, device='cpu', progress=False, log=lambda s: None, lr=0.05)
+    learn = recipe_learner('cnn', dls, recipe_settings('cnn', lr=0.05), device='cpu', progress=False, log=lambda s: None)
     raw_model = get_cnn(); raw_opt = torch.optim.SGD(raw_model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     def raw():
         raw_model.train()

@@ -14,7 +14,7 @@ def worker(arch, bs, steps, out):
     from mnist_scratch.training import get_mnist_dls, set_seed
     from mnist_scratch.model import get_model
     from mnist_scratch.learner import CancelFitException, get_learner
-    from mnist_scratch.conv import cnn_learner
+    from mnist_scratch.recipes import recipe_learner
     from mnist_scratch.distributed import DDPCB, distribute_dls, init, is_main, world_size
     torch.set_num_threads(1)
     W = init(timeout=120)
@@ -22,7 +22,7 @@ def worker(arch, bs, steps, out):
     dls, _ = get_mnist_dls(bs)
     dls = distribute_dls(dls) if W > 1 else dls
     kw = dict(device='cpu', progress=False, log=lambda s: None, cbs=[DDPCB()])
-    learn = get_learner(get_model(), dls, 0.05, **kw) if arch == 'mlp' else cnn_learner(dls, **kw)
+    learn = get_learner(get_model(), dls, 0.05, **kw) if arch == 'mlp' else recipe_learner('cnn', dls, **kw)
     times = []
     class Timer:
         order = 100

@@ -14,14 +14,14 @@ import torch
 from mnist_scratch.training import get_mnist_dls, set_seed
 from mnist_scratch.model import get_model
 from mnist_scratch.learner import get_learner
-from mnist_scratch.conv import cnn_learner
+from mnist_scratch.recipes import recipe_learner
 
 def epoch_time(arch, threads, n_batches):
     "Seconds per training epoch, extrapolated from `n_batches` training batches after 5 of warm-up"
     torch.set_num_threads(threads); set_seed(0)
     dls, _ = get_mnist_dls(64 if arch == 'mlp' else 256)
     learn = (get_learner(get_model(), dls, 0.03, device='cpu', progress=False, log=lambda s: None) if arch == 'mlp'
-             else cnn_learner(dls, device='cpu', progress=False, log=lambda s: None))
+             else recipe_learner('cnn', dls, device='cpu', progress=False, log=lambda s: None))
     learn.opt = learn.opt_func(learn.model.parameters(), lr=learn.lr)
     learn.model.train(); it = iter(dls.train)
     def batch():

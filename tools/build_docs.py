@@ -24,13 +24,30 @@ from pygments.formatters import HtmlFormatter
 
 class BuildError(Exception): pass
 
+def sidebar_entries(nbs_path):
+    "(notebook file, section or None) in the order of `sidebar.yml`; a `section:` entry groups the `contents` under it"
+    def walk(items, section=None):
+        for c in items:
+            if isinstance(c, dict): yield from walk(c.get('contents', []), c.get('section'))
+            else: yield nbs_path/c, section
+    entries = list(walk(yaml.safe_load((nbs_path/'sidebar.yml').read_text())['website']['sidebar']['contents']))
+    missing = [p.name for p, _ in entries if not p.exists()]
+    if missing: raise BuildError(f"sidebar.yml lists notebooks that do not exist: {missing}")
+    return entries
+
 def sidebar_pages(nbs_path):
     "Notebook files in the order of `sidebar.yml`"
-    contents = yaml.safe_load((nbs_path/'sidebar.yml').read_text())['website']['sidebar']['contents']
-    pages = [nbs_path/c for c in contents]
-    missing = [p.name for p in pages if not p.exists()]
-    if missing: raise BuildError(f"sidebar.yml lists notebooks that do not exist: {missing}")
-    return pages
+    return [p for p, _ in sidebar_entries(nbs_path)]
+
+def nav_html(pages, current):
+    "The sidebar's list of pages, a section's title above its first page, `current` marked"
+    out, section = [], None
+    for _, t, _, o, _, sec in pages:
+        if sec != section and sec: out.append(f'<li class="section">{html.escape(sec)}</li>')
+        section = sec
+        active = ' class="active" aria-current="page"' if o == current else ''
+        out.append(f'<li><a href="{o}"{active}>{html.escape(t)}</a></li>')
+    return '\n'.join(out)
 
 def process(fn, proc_dir):
     "The notebook `fn` after nbdev's docs processors, as an nbformat notebook (also written to `proc_dir`)"
@@ -212,6 +229,8 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, san
 @media (max-width: 1100px) { .toc { display: none; } }
 .sidebar .pages li a { display: block; padding: .3rem .5rem; border-radius: 4px; color: #0d6efd; text-decoration: none; }
 .sidebar .pages li a.active { background: #0d6efd; color: white; }
+.sidebar .pages li.section { margin: .9rem 0 .2rem; padding: 0 .5rem; font-size: .8rem; font-weight: 600; text-transform: uppercase;
+                          letter-spacing: .04em; color: #6c757d; }
 main { margin-left: 15rem; margin-right: 14rem; padding: 1.5rem 2.5rem; max-width: 60rem; }
 @media (max-width: 1100px) { main { margin-right: 0; } }
 h1.title { margin-bottom: .2rem; }
@@ -240,20 +259,19 @@ def build(out=None, verbose=True):
     shutil.rmtree(proc_dir, ignore_errors=True); proc_dir.mkdir()
     site_url = f"{cfg.doc_host}{cfg.doc_baseurl}/"
     pages = []
-    for fn in sidebar_pages(nbs):
+    for fn, section in sidebar_entries(nbs):
         if verbose: print(f"processing {fn.name}", flush=True)
         title, desc, out_name, body = page_parts(process(fn, proc_dir), fn.name)
-        pages.append((fn.name, title, desc, out_name, body.replace(site_url, '')))  # API links point into this site
+        pages.append((fn.name, title, desc, out_name, body.replace(site_url, ''), section))  # API links point into this site
     tmp = out.with_name(out.name + '.tmp')
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     (tmp/'site.css').write_text(SITE_CSS + HtmlFormatter(style='default').get_style_defs('.highlight'))
     shutil.copy(nbs/'styles.css', tmp/'styles.css')
-    index = [e for _, title, _, out_name, body in pages for e in search_entries(body, out_name, title)]
+    index = [e for _, title, _, out_name, body, _ in pages for e in search_entries(body, out_name, title)]
     (tmp/'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n', encoding='utf-8')
     (tmp/'search.js').write_text(SEARCH_JS, encoding='utf-8')
-    for name, title, desc, out_name, body in pages:
-        active = ' class="active" aria-current="page"'
-        nav = '\n'.join(f'<li><a href="{o}"{active if o == out_name else ""}>{html.escape(t)}</a></li>' for _, t, _, o, _ in pages)
+    for name, title, desc, out_name, body, _ in pages:
+        nav = nav_html(pages, out_name)
         (tmp/out_name).write_text(PAGE.format(title=html.escape(title), site=html.escape(cfg.title), desc=_inline_md(desc),
                                               desc_attr=html.escape(desc, quote=True), nav=nav, body=body, toc=toc(body)), encoding='utf-8')
     shutil.rmtree(out, ignore_errors=True); tmp.rename(out)

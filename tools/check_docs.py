@@ -22,19 +22,24 @@ LESSONS = {
     'training': ['Optimizer', 'SGD', 'Dataset', 'Sampler', 'BatchSampler', 'DataLoader', 'evaluate', 'fit'],
     'data': ['get_data', 'prepare_image', '_ink', '_fit_box', '_centre_by_mass'],
     'files': ['atomic_path'],
-    'conv': ['im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_cnn', 'shift_batch', 'BatchShiftCB', 'BF16CB', 'predict_tta'],
+    'conv': ['im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_cnn', 'shift_batch', 'random_shifts', 'BatchShiftCB', 'BF16CB',
+             'predict_tta'],
     'distributed': ['init', 'all_sum', 'DistributedSampler', 'distribute_dls', 'DDPCB', 'CheckpointCB'],
     'serve': ['Predictor', 'make_app'],
     'interpret': ['confusion_matrix', 'most_confused', 'top_losses'],
-    'learner': ['Callback', 'run_cbs', 'Learner', 'DeviceCB', 'MetricsCB', 'ParamSchedCB', 'sched_one_cycle', 'Adam',
-                'LRFinderCB', 'Hook', 'Hooks', 'ActivationStats'],
+    'learner': ['Callback', 'run_cbs', 'Learner', 'DeviceCB', 'BatchTransformCB', 'MetricsCB', 'ParamSchedCB', 'sched_one_cycle',
+                'Adam', 'GradAccumCB', 'LRFinderCB', 'Hook', 'Hooks', 'ActivationStats'],
+    'recipes': ['Recipe', 'register_recipe', 'get_recipe', 'recipe_settings', 'build_recipe', 'recipe_learner', 'fit_recipe',
+                'train_recipe', 'Classifier'],
+    'model_files': ['register_arch', 'build_arch', 'save_model', 'load_model', 'load_state'],
 }
+PAGE_MODULE = {'model_files': 'model'}  # a page whose code is exported into another page's module
 
 def _lines(text): return {l.strip() for l in text.splitlines() if l.strip()}
 
 def missing_bodies(page_text, module, names):
     "The names of `module` whose source lines do not all appear in `page_text` (the page as a reader sees it)"
-    have, mod = _lines(page_text), importlib.import_module(f'mnist_scratch.{module}')
+    have, mod = _lines(page_text), importlib.import_module(f'mnist_scratch.{PAGE_MODULE.get(module, module)}')
     return [n for n in names if not _lines(inspect.getsource(getattr(mod, n))) <= have]
 
 class _Ids(HTMLParser):
