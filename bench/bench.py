@@ -247,7 +247,11 @@ def main():
                    help="loss for every variant: mnist_scratch's cross_entropy (default) or F.cross_entropy")
     p.add_argument('--no-cnn', action='store_true', help='skip the CNN section')
     p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda', or 'all': the CPU, then CUDA when available")
+    p.add_argument('--threads', type=int, default=None,
+                   help="intra-op CPU threads (default: the library's, OMP_NUM_THREADS or 1, as training uses; see bench/threads.py)")
     args = p.parse_args()
+    from mnist_scratch.learner import default_threads
+    torch.set_num_threads(args.threads or default_threads())  # every variant, the raw loops too, with the threads training uses
     global loss_func
     if args.loss == 'torch': loss_func = torch.nn.functional.cross_entropy
     n_runs = args.runs or (2 if args.quick else 7)

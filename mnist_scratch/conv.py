@@ -4,9 +4,11 @@
 
 # %% auto #0
 __all__ = ['TTA_SHIFTS', 'im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_cnn', 'shift_batch', 'random_shifts',
-           'BatchShiftCB', 'predict_tta', 'BF16CB']
+           'BatchShiftCB', 'affine_grid', 'random_affine', 'dilate', 'erode', 'gaussian_blur', 'random_stroke',
+           'random_blur', 'random_lowres', 'random_contrast', 'wild_augment', 'predict_tta', 'BF16CB']
 
 # %% ../nbs/06_conv.ipynb #532d5bdb
+import math
 from functools import partial
 import torch
 from torch import nn
@@ -90,6 +92,84 @@ def random_shifts(x, p=2):
 class BatchShiftCB(BatchTransformCB):
     "Shift each training image by a random offset of up to `p` pixels in each direction"
     def __init__(self, p=2): super().__init__(partial(random_shifts, p=p)); self.p = p
+
+# %% ../nbs/06_conv.ipynb #wa000002
+def affine_grid(theta, h, w):
+    "Where each pixel of an `h` x `w` output samples its input under affine maps `theta` (N, 2, 3), in [-1, 1] coordinates"
+    lin = lambda n: (torch.arange(n, device=theta.device, dtype=theta.dtype) * 2 + 1) / n - 1  # the pixel centres
+    gy, gx = torch.meshgrid(lin(h), lin(w), indexing='ij')
+    base = torch.stack([gx, gy, torch.ones_like(gx)], -1).reshape(1, h * w, 3)
+    return (base @ theta.transpose(1, 2)).reshape(len(theta), h, w, 2)
+
+def _uniform(n, lo, hi, x): return torch.empty(n, device=x.device, dtype=x.dtype).uniform_(lo, hi)
+
+def random_affine(x, rot=10., scale=0.1, shear=0.1, shift=0.15):
+    "Each image of `x` rotated by up to `rot` degrees, scaled by up to `scale`, sheared by up to `shear`, moved by up to `shift` (of half its size)"
+    n, _, h, w = x.shape
+    a, s, sh = _uniform(n, -rot, rot, x) * math.pi / 180, 1 + _uniform(n, -scale, scale, x), _uniform(n, -shear, shear, x)
+    c, si = a.cos() / s, a.sin() / s
+    theta = torch.stack([torch.stack([c, -si + sh, _uniform(n, -shift, shift, x)], 1), torch.stack([si, c, _uniform(n, -shift, shift, x)], 1)], 1)
+    return F.grid_sample(x, affine_grid(theta, h, w), align_corners=False)  # outside the image: 0, the background
+
+# %% ../nbs/06_conv.ipynb #wa000005
+def dilate(x):
+    "Each pixel the maximum of its 3x3 neighbourhood (outside the image counts as background): strokes a pixel thicker"
+    h, w = x.shape[-2:]
+    p = F.pad(x, (1, 1, 1, 1))
+    r = torch.maximum(torch.maximum(p[..., :, :w], p[..., :, 1:w + 1]), p[..., :, 2:])
+    return torch.maximum(torch.maximum(r[..., :h, :], r[..., 1:h + 1, :]), r[..., 2:, :])
+
+def erode(x):
+    "Each pixel the minimum of its 3x3 neighbourhood: strokes a pixel thinner"
+    return -dilate(-x)
+
+# %% ../nbs/06_conv.ipynb #wa000006
+def gaussian_blur(x, sigma, k=5):
+    "Each image of `x` (N, 1, H, W) blurred by a Gaussian of its own width `sigma` (N,), a `k`-tap kernel applied separably"
+    n, t = len(x), torch.arange(k, device=x.device, dtype=x.dtype) - k // 2
+    g = torch.exp(-t[None] ** 2 / (2 * sigma[:, None] ** 2)); g = g / g.sum(1, keepdim=True)
+    y = F.conv2d(x.reshape(1, n, *x.shape[2:]), g[:, None, :, None], padding=(k // 2, 0), groups=n)
+    return F.conv2d(y, g[:, None, None, :], padding=(0, k // 2), groups=n).reshape(x.shape)
+
+# %% ../nbs/06_conv.ipynb #wa000007
+def _some(x, p, f):
+    "`x` with `f` applied to a random share `p` of its images, computed on those alone"
+    sel = torch.rand(len(x), device=x.device) < p
+    if not sel.any(): return x
+    x = x.clone(); x[sel] = f(x[sel])
+    return x
+
+def random_stroke(x, thick=0.2, thin=0.1):
+    "A share `thick` of the images dilated, another `thin` eroded"
+    r = torch.rand(len(x), device=x.device)
+    x = x.clone()
+    if (m := r < thick).any(): x[m] = dilate(x[m])
+    if (m := (r >= thick) & (r < thick + thin)).any(): x[m] = erode(x[m])
+    return x
+
+def random_blur(x, p=0.15, sigma=(0.5, 1.3)):
+    "A share `p` of the images blurred, each by its own width in `sigma`"
+    return _some(x, p, lambda b: gaussian_blur(b, _uniform(len(b), *sigma, b)))
+
+def random_lowres(x, p=0.1, sizes=(8, 16)):
+    "A share `p` of the images averaged down to `k` x `k` (`k` drawn from `sizes`) and scaled back up, strokes at full brightness again"
+    k = int(torch.randint(sizes[0], sizes[1] + 1, ()))
+    def f(b):
+        lo = F.interpolate(F.interpolate(b, size=(k, k), mode='area'), size=b.shape[2:], mode='bilinear', align_corners=False)
+        return lo / lo.amax((2, 3), keepdim=True).clamp_min(1e-6)
+    return _some(x, p, f)
+
+def random_contrast(x, p=0.15, gamma=(0.6, 1.6)):
+    "A share `p` of the images' strokes reshaped by a random gamma in `gamma`"
+    return _some(x, p, lambda b: b.clamp(0, 1) ** torch.exp(_uniform(len(b), math.log(gamma[0]), math.log(gamma[1]), b))[:, None, None, None])
+
+# %% ../nbs/06_conv.ipynb #wa000010
+def wild_augment(x, rot=10., scale=0.1, shear=0.1, shift=0.15, thick=0.2, thin=0.1, blur=0.15, lowres=0.1, contrast=0.15):
+    "Normalised rows of 784 pixels as digits from the wild: moved, thickened or thinned, blurred, low-resolution, other contrast"
+    bg = x.amin(); z = (x - bg).reshape(len(x), 1, 28, 28); top = z.amax().clamp_min(1e-6)
+    z = random_affine(z / top, rot, scale, shear, shift)
+    z = random_contrast(random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres), contrast)
+    return (z * top + bg).reshape(x.shape)
 
 # %% ../nbs/06_conv.ipynb #6b559bcf
 TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np, torch
 import matplotlib.pyplot as plt
 from fastcore.test import test
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFilter, UnidentifiedImageError
 from .files import load_idx_folder, load_pickle
 
 # %% ../nbs/01_data.ipynb #c44fb79f
@@ -89,9 +89,9 @@ def _load_gray(fn, name=None):
                 raise _TooBig(f"{fn}: {w}x{h} is {w * h / 1e6:.0f} megapixels, over the {MAX_PIXELS / 1e6:.0f}-megapixel limit for an image of a digit")
             if max(w, h) > 2 * WORK_SIZE: im.draft('L', (w * WORK_SIZE // max(w, h), h * WORK_SIZE // max(w, h)))  # JPEG: decode smaller
             im.load()
-            if max(im.size) > 2 * WORK_SIZE: im.thumbnail((WORK_SIZE, WORK_SIZE))
+            if max(im.size) > 2 * WORK_SIZE and im.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'): im.thumbnail((WORK_SIZE, WORK_SIZE))
             if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):  # 16- or 32-bit grayscale: scale its own range, do not clip to 8 bits
-                a = np.asarray(im, dtype=np.float32)
+                a = _reduce(np.asarray(im, dtype=np.float32), 2 * WORK_SIZE)
                 return a / (255. if a.max() <= 255 else 65535. if a.max() <= 65535 else a.max())
             if im.mode in ('RGBA', 'LA', 'PA') or 'transparency' in im.info:
                 im = Image.alpha_composite(Image.new('RGBA', im.size, 'white'), im.convert('RGBA'))
@@ -104,24 +104,63 @@ def _load_gray(fn, name=None):
 
 class _TooBig(Exception): pass
 
+def _reduce(a, size):
+    "Array `a` averaged over square blocks until its longer side is at most `size`"
+    f = -(-max(a.shape) // size)
+    if f <= 1: return a
+    h, w = a.shape[0] // f * f, a.shape[1] // f * f
+    return a[:h, :w].reshape(h // f, f, w // f, f).mean((1, 3))
+
 # %% ../nbs/01_data.ipynb #554c0d95
+def _window(a, k, f):
+    "`f` (`np.min`, `np.max`, ...) over each `k` x `k` window of `a`, the edges repeated"
+    p = np.pad(a, k // 2, mode='edge')
+    return f(np.lib.stride_tricks.sliding_window_view(p, (k, k)), axis=(-2, -1))
+
+def _resize(a, w, h, resample=Image.BILINEAR):
+    return np.asarray(Image.fromarray(a.astype(np.float32), 'F').resize((w, h), resample), dtype=np.float32)
+
+def _background(a, size=48):
+    "The paper's light under light ink: a grey opening (minimum then maximum over windows wider than a stroke), on a thumbnail"
+    h, w = a.shape; s = size / max(h, w)
+    small = _resize(a, max(1, round(w * s)), max(1, round(h * s)), Image.BOX)
+    k = max(3, (max(small.shape) // 2) | 1)
+    return _resize(_window(_window(small, k, np.min), k, np.max), w, h)
+
+# %% ../nbs/01_data.ipynb #ink00001
+def _otsu(a, bins=64):
+    "Otsu's threshold of `a` in [0, 1]: the level that best splits its pixels into two classes"
+    n, edges = np.histogram(a, bins, (0, 1)); c = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(n); w1 = w0[-1] - w0; m0 = np.cumsum(n * c)
+    return c[np.argmax(w0 * w1 * (m0 / np.maximum(w0, 1) - (m0[-1] - m0) / np.maximum(w1, 1)) ** 2)]
+
+def _levels(a):
+    "`a` with what is left of the paper (its level and noise, then half Otsu's threshold) set to 0, the ink stretched to 1"
+    b = a[a <= np.median(a)]  # the paper's half of the pixels
+    low = min(0.3, 4 * 1.4826 * np.median(np.abs(b - np.median(b))) + np.median(b)) if len(b) else 0.
+    if low > 0.01: a = np.clip((a - low) / (1 - low), 0, 1)
+    low = _otsu(a) / 2
+    return np.clip((a - low) / (1 - low), 0, 1)
+
 def _ink(a, fn):
-    "Grayscale `a` as light ink on a black background, the ink spanning 0 to 1"
-    border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
-    if np.median(border) > 0.5: a, border = 1 - a, 1 - border
-    if a.max() - a.min() < 0.1: raise ValueError(f"{fn}: no digit found (the image is blank)")
-    a = a - np.median(border)
-    return np.clip(a / a.max(), 0, 1)
+    "Grayscale `a` as light ink on a black background: polarity found, uneven light and noise taken out, ink spanning 0 to 1"
+    med, lo, hi = np.median(a), np.percentile(a, 0.5), np.percentile(a, 99.5)
+    if med - lo > hi - med: a = 1 - a  # the darkest pixels are farther from the paper than the lightest: dark ink
+    a = np.clip(a - _background(a), 0, None)
+    if min(a.shape) >= 48:  # sensor noise: a 3x3 median at the working size
+        a = np.asarray(Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8)).filter(ImageFilter.MedianFilter(3)), dtype=np.float32) / 255
+    top = np.percentile(a, 99.9) if a.size > 4000 else a.max()
+    if top < 0.08: raise ValueError(f"{fn}: no digit found (the image is blank)")
+    return _levels(np.clip(a / top, 0, 1))
 
 # %% ../nbs/01_data.ipynb #2907e742
-def _fit_box(a, box=20):
-    "`a` cropped to its ink (above a fifth of the brightest) and resized so its longer side is `box` pixels"
-    rows, cols = np.nonzero(a > 0.2)
+def _fit_box(a, box=20, t=0.35):
+    "`a` cropped to its ink (pixels above `t`) and resized with anti-aliasing so its longer side is `box` pixels"
+    rows, cols = np.nonzero(a > t)
     a = a[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
     h, w = a.shape
     s = box / max(h, w)
-    im = Image.fromarray((a * 255).astype(np.uint8)).resize((max(1, round(w * s)), max(1, round(h * s))), Image.LANCZOS)
-    return np.asarray(im, dtype=np.float32) / 255
+    return np.clip(_resize(a, max(1, round(w * s)), max(1, round(h * s)), Image.LANCZOS), 0, 1)
 
 # %% ../nbs/01_data.ipynb #91d802cc
 def _centre_by_mass(a, size=28):
@@ -134,9 +173,15 @@ def _centre_by_mass(a, size=28):
     out[top:top + a.shape[0], left:left + a.shape[1]] = a
     return out
 
+# %% ../nbs/01_data.ipynb #str00001
+def _stretch(a, q=75):
+    "`a` scaled so that the `q`th percentile of its ink is at full brightness, as MNIST's strokes are"
+    ink = a[a > 0.1]
+    return np.clip(a / np.percentile(ink, q), 0, 1) if len(ink) else a
+
 # %% ../nbs/01_data.ipynb #81745a04
 def prepare_image(fn, name=None):
     "The image in file `fn` (or bytes, called `name` in errors) as MNIST presents digits: 28x28, light on dark, 20x20, centred"
     a = _load_gray(fn, name)
     label = name or ('image' if isinstance(fn, (bytes, bytearray)) else fn)
-    return torch.from_numpy(_centre_by_mass(_fit_box(_ink(a, label))))
+    return torch.from_numpy(_stretch(_centre_by_mass(_fit_box(_ink(a, label)))).astype(np.float32))

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['STEPS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'run_cbs', 'Learner',
-           'GradAccumCB', 'DeviceCB', 'BatchTransformCB', 'is_main', 'MetricsCB', 'NonFiniteLossCB', 'ProgressCB',
-           'RecorderCB', 'SaveBestCB', 'EarlyStoppingCB', 'ParamSchedCB', 'sched_cos', 'sched_one_cycle', 'Adam',
-           'LRFinderCB', 'Hook', 'Hooks', 'ActivationStats', 'get_learner']
+           'GradAccumCB', 'default_threads', 'DeviceCB', 'BatchTransformCB', 'is_main', 'MetricsCB', 'NonFiniteLossCB',
+           'ProgressCB', 'RecorderCB', 'SaveBestCB', 'EarlyStoppingCB', 'ParamSchedCB', 'sched_cos', 'sched_one_cycle',
+           'Adam', 'LRFinderCB', 'Hook', 'Hooks', 'ActivationStats', 'get_learner']
 
 # %% ../nbs/05_learner.ipynb #ed97b048
-import copy, math, time
+import copy, math, os, time
 from functools import partial
 from pathlib import Path
 from operator import attrgetter
@@ -143,12 +143,21 @@ class GradAccumCB(Callback):
         if (learn.iter + 1) % self.n == 0: learn.opt.zero_grad()
 
 # %% ../nbs/05_learner.ipynb #8fbf0f94
+def default_threads():
+    "Intra-op threads for training on the CPU: `OMP_NUM_THREADS` if set, else 1"
+    n = os.environ.get('OMP_NUM_THREADS', '')
+    return int(n) if n.isdigit() and int(n) > 0 else 1
+
 class DeviceCB(Callback):
-    "Put the model on `device` before the fit, and each batch as it comes"
+    "Put the model on `device` before the fit, and each batch as it comes; on the CPU, fit with `threads` (default: `default_threads()`)"
     order = -10
-    def __init__(self, device='auto'): self.device = default_device(device)
-    def before_fit(self, learn): learn.model.to(self.device)
+    def __init__(self, device='auto', threads=None): self.device, self.threads = default_device(device), threads
+    def before_fit(self, learn):
+        learn.model.to(self.device)
+        self.prev = torch.get_num_threads()
+        if self.device.type == 'cpu': torch.set_num_threads(self.threads or default_threads())
     def before_batch(self, learn): learn.batch = tuple(t.to(self.device) for t in learn.batch)
+    def cleanup_fit(self, learn): torch.set_num_threads(self.prev)  # the process's own setting again
 
 # %% ../nbs/05_learner.ipynb #bt000002
 class BatchTransformCB(Callback):
@@ -453,7 +462,7 @@ def color_dim(self:ActivationStats, names=None):
     return fig
 
 # %% ../nbs/05_learner.ipynb #8aee84ff
-def get_learner(model, dls, lr=0.1, opt_func=SGD, device='auto', progress=True, log=tqdm.write, cbs=None, **metrics):
-    "A `Learner` with the callbacks the library trains with: device, non-finite loss, metrics (table), progress, recorder"
-    base = [DeviceCB(device), NonFiniteLossCB(), MetricsCB(log=log, **metrics), RecorderCB()]
+def get_learner(model, dls, lr=0.1, opt_func=SGD, device='auto', progress=True, log=tqdm.write, cbs=None, threads=None, **metrics):
+    "A `Learner` with the callbacks the library trains with: device (and threads), non-finite loss, metrics (table), progress, recorder"
+    base = [DeviceCB(device, threads), NonFiniteLossCB(), MetricsCB(log=log, **metrics), RecorderCB()]
     return Learner(model, dls, cross_entropy, lr, base + ([ProgressCB()] if progress else []) + list(cbs or []), opt_func)

@@ -18,8 +18,8 @@ from .files import DATASETS
 from .model import get_model, load_model, register_arch
 from .loss import accuracy, log_softmax
 from .training import SGD, default_device, get_mnist_dls, set_seed
-from .learner import Adam, ParamSchedCB, RecorderCB, get_learner, is_main, sched_cos
-from .conv import BatchShiftCB, BF16CB, get_cnn, predict_tta
+from .learner import Adam, BatchTransformCB, ParamSchedCB, RecorderCB, get_learner, is_main, sched_cos
+from .conv import BatchShiftCB, BF16CB, get_cnn, predict_tta, wild_augment
 from .interpret import predict_batches
 from . import distributed as ddp
 
@@ -59,6 +59,8 @@ _ = register_recipe('mlp', get_model, epochs=5, bs=64, lr=dict(sgd=0.03, adam=3e
                     label=lambda a: f"{a['n_in']}-{a['nh']}-{a['n_out']} MLP")
 _ = register_recipe('cnn', get_cnn, epochs=8, bs=256, lr=dict(sgd=0.2, adam=3e-3), sched='one-cycle', wd=5e-4,
                     precision='bf16', cbs=lambda: [BatchShiftCB(2)], label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}")
+_ = register_recipe('cnn-wild', get_cnn, epochs=9, bs=256, lr=dict(sgd=0.2, adam=3e-3), sched='one-cycle', wd=5e-4, precision='bf16',
+                    cbs=lambda: [BatchTransformCB(wild_augment)], label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}, wild augmentation")
 
 # %% ../nbs/07_recipes.ipynb #rc000013
 def recipe_settings(recipe, epochs=None, bs=None, lr=None, opt='sgd', sched=None, wd=None, momentum=None, precision=None,
@@ -99,7 +101,7 @@ def recipe_learner(recipe, dls, settings=None, model=None, config=None, device='
     if model is None: model, _ = build_recipe(r)
     opt_func = partial(SGD, momentum=s['momentum'], weight_decay=s['wd']) if s['opt'] == 'sgd' else partial(Adam, weight_decay=s['wd'])
     extra = (r.cbs() if r.cbs else []) + ([BF16CB()] if s['precision'] == 'bf16' else [])
-    learn = get_learner(model, dls, s['lr'] or r.lr[s['opt']], opt_func, device, progress, log, extra + list(cbs or []))
+    learn = get_learner(model, dls, s['lr'] or r.lr[s['opt']], opt_func, device, progress, log, extra + list(cbs or []), s['threads'])
     learn.config, learn.settings = config, s
     return learn
 
