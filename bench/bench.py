@@ -271,9 +271,9 @@ def main():
         gpu = f" ({torch.cuda.get_device_name()})" if device.type == 'cuda' else ''
         out += [f"### {device}{gpu}: one epoch (train 50,000 + validate 10,000), bs {BS}\n", table(med, device, n_runs), '']
         secs, ep, acc = time_to_97(device)
-        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%}) with fit\n")
-        secs, ep, acc = learner_time_to_97(device)
-        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training ({ep} epochs, {acc:.2%}) with the Learner\n")
+        secs2, ep2, acc2 = learner_time_to_97(device)
+        out.append(f"time to 97% validation accuracy on {device}: {secs:.1f} s of training with fit ({ep} epochs, {acc:.2%}), "
+                   f"{secs2:.1f} s with the Learner ({ep2} epochs, {acc2:.2%})\n")
         summary.append((device, med))
     cnn_ratio = None
     if not args.no_cnn:
@@ -284,10 +284,10 @@ def main():
     med = summary[0][1]
     if len(summary) > 1:
         for device, m in summary[1:]:
-            print(f"{device}: fit/raw = {m['b']/m['a']:.2f}x, learner/raw = {m['f']/m['a']:.2f}x, torch-DataLoader/fit = {m['c']/m['b']:.1f}x")
-    print(f"fit/raw = {med['b']/med['a']:.2f}x")
-    print(f"learner/raw = {med['f']/med['a']:.2f}x")
-    if cnn_ratio is not None: print(f"cnn learner/raw = {cnn_ratio:.2f}x")
-    print(f"torch-DataLoader/fit = {med['c']/med['b']:.1f}x")
+            print(f"- {device}: fit/raw = {m['b']/m['a']:.2f}x, learner/raw = {m['f']/m['a']:.2f}x, torch-DataLoader/fit = {m['c']/m['b']:.1f}x")
+    print(f"- fit/raw = {med['b']/med['a']:.2f}x")
+    print(f"- learner/raw = {med['f']/med['a']:.2f}x")
+    if cnn_ratio is not None: print(f"- cnn learner/raw = {cnn_ratio:.2f}x")
+    print(f"- torch-DataLoader/fit = {med['c']/med['b']:.1f}x")
 
 if __name__ == '__main__': main()

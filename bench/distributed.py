@@ -60,7 +60,7 @@ def main():
                     res[nproc] = json.load(open(out))
                     print(f"  {arch} bs {bs} x{nproc}: {res[nproc]['epoch']:.2f} s/epoch", file=sys.stderr, flush=True)
                 rows.append((arch, bs, res))
-    print("## data-parallel on one machine: 2 CPU cores, gloo, 1 thread per process\n")
+    print("Data-parallel on one machine: 2 CPU cores, gloo, 1 thread per process.\n")
     print("| model | global batch | 1 process (s/epoch) | 2 processes (s/epoch) | speed-up | all-reduce of the gradients (ms) |")
     print("|---|---:|---:|---:|---:|---:|")
     for arch, bs, res in rows:

@@ -49,7 +49,7 @@ def main():
                     print(f"  {arch} {state} {threads} thread(s): {t:.2f} s/epoch", file=sys.stderr, flush=True)
         finally:
             for h in hogs: h.kill()
-    print(f"## threads: {os.cpu_count()} CPUs, torch {torch.__version__}, busy = {args.busy} busy-loop process(es)\n")
+    print(f"{os.cpu_count()} CPUs, torch {torch.__version__}; busy: {args.busy} busy-loop process(es) beside the measurement\n")
     print("| model | machine | 1 thread (s/epoch) | 2 threads (s/epoch) | 2 threads / 1 thread |\n|---|---|---:|---:|---:|")
     for arch in ('mlp', 'cnn'):
         for state in ('idle', 'busy'):

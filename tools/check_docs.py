@@ -134,7 +134,7 @@ def main():
                 probs, n = check_page(page, origin + href, titles, title)
                 n_imgs += n
                 bad += [f"{origin}{href}: {pr}" for pr in probs]
-                if origin == base and href in ('index.html', 'training.html', 'learner.html', 'interpret.html', 'data.html'):
+                if origin == base and href in ('index.html', 'training.html', 'learner.html', 'interpret.html', 'data.html', 'wild.html', 'conv.html', 'recipes.html'):
                     page.screenshot(path=str(shots/f"{Path(href).stem}.png"), full_page=href == 'index.html')
                 page.close()
         browser.close()
