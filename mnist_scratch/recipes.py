@@ -140,7 +140,7 @@ def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='
     model, a = build_recipe(r, dls.train.dataset.x.shape[1], len(classes), **(args or {}))
     config = dict(arch=r.name, **a, mean=mean, std=std, dataset=dataset, classes=classes)
     if W > 1 or checkpoint: dls = ddp.distribute_dls(dls, s['seed'])  # each process its share, the order from seed + epoch
-    extra = ([ddp.DDPCB()] if W > 1 else []) + ([ddp.CheckpointCB(checkpoint, dict(s, dataset=dataset, processes=W), out=out)] if checkpoint else [])
+    extra = ([ddp.DDPCB()] if W > 1 else []) + ([ddp.CheckpointCB(checkpoint, _run(s, dataset, W), out=out)] if checkpoint else [])
     learn = recipe_learner(r, dls, s, model, config, dev, progress, log, extra + list(cbs or []))
     say = say or (lambda m: None)
     if lr_find:
@@ -154,6 +154,10 @@ def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='
     return learn, (_metrics(learn, data, dataset, verify, tta, W, lr_find, t0) if is_main() else None)
 
 # %% ../nbs/07_recipes.ipynb #rc000026
+def _run(s, dataset, W):
+    "What makes a run itself, for its checkpoint: every setting that shapes training (threads only change the speed), the data, the processes"
+    return {**{k: v for k, v in s.items() if k != 'threads'}, 'dataset': dataset, 'processes': W}
+
 def _label(r, a): return r.label(a) if callable(r.label) else (r.label or r.name)
 
 def _describe(s, r):
