@@ -21,6 +21,14 @@ DIGITS = {  # strokes in canvas pixels (280 x 280), as a person draws them
 SEEN = "(() => { const d = document.getElementById('seen').getContext('2d').getImageData(0, 0, 28, 28).data;"
 SEEN += " let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s; })()"
 
+def wait_for(page, f, timeout=10):
+    "Poll `f(page)` until it is true or `timeout` seconds pass (Playwright's wait_for_function needs eval, which the page's CSP forbids)"
+    t = time.time()
+    while time.time() - t < timeout:
+        if f(page): return True
+        time.sleep(0.1)
+    return False
+
 def free_port():
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
@@ -41,7 +49,7 @@ def main():
         page.on('pageerror', lambda e: errors.append(str(e)))
         page.on('requestfailed', lambda r: failed.append(r.url))
         page.goto(f'http://127.0.0.1:{port}/')
-        page.wait_for_function("document.getElementById('info').textContent.startsWith('model ')")
+        if not wait_for(page, lambda p: p.inner_text('#info').startswith('model '), 60): problems.append("the page did not load the model's info")
         box = page.locator('#pad').bounding_box()
         for digit, strokes in DIGITS.items():
             page.click('#clear')
@@ -49,8 +57,8 @@ def main():
                 page.mouse.move(box['x'] + stroke[0][0], box['y'] + stroke[0][1]); page.mouse.down()
                 for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=10)
                 page.mouse.up()
-            try: page.wait_for_function(f"document.getElementById('prediction').textContent === '{digit}'", timeout=10_000)
-            except Exception: problems.append(f"drew a {digit}, the page says {page.inner_text('#prediction')!r}")
+            if not wait_for(page, lambda p: p.inner_text('#prediction') == digit, 30):
+                problems.append(f"drew a {digit}, the page says {page.inner_text('#prediction')!r}")
             if page.evaluate(SEEN) == 0: problems.append(f"drew a {digit}: the prepared image is empty")
             print(f"drew a {digit}: the page says {page.inner_text('#prediction')}")
         Path(args.shots).mkdir(exist_ok=True)
