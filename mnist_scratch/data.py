@@ -7,7 +7,7 @@ __all__ = ['MAX_PIXELS', 'WORK_SIZE', 'get_data', 'get_test_data', 'show_digits'
            'prepare_image']
 
 # %% ../nbs/01_data.ipynb #bfe1ff3f
-import io
+import io, warnings
 from pathlib import Path
 import numpy as np, torch
 import matplotlib.pyplot as plt
@@ -83,7 +83,10 @@ def _load_gray(fn, name=None):
         if fn.is_dir(): raise ValueError(f"{fn}: is a folder, not an image file")
         if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such image file")
     try:
-        with Image.open(src) as im:
+        with warnings.catch_warnings():  # our own pixel limit, below, says what Pillow's warning would
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            im = Image.open(src)
+        with im:
             w, h = im.size
             if w * h > MAX_PIXELS:
                 raise _TooBig(f"{fn}: {w}x{h} is {w * h / 1e6:.0f} megapixels, over the {MAX_PIXELS / 1e6:.0f}-megapixel limit for an image of a digit")
