@@ -6,7 +6,7 @@
 __all__ = ['COMMANDS', 'CLIError', 'save_run', 'train', 'evaluate', 'predict', 'main']
 
 # %% ../nbs/10_cli.ipynb #f5e8f768
-import argparse, datetime, inspect, json, os, sys, time
+import argparse, datetime, inspect, json, os, sys
 from pathlib import Path
 import torch
 import matplotlib.pyplot as plt

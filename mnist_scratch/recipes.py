@@ -7,17 +7,16 @@ __all__ = ['RECIPES', 'Recipe', 'register_recipe', 'get_recipe', 'recipe_setting
            'fit_recipe', 'learned_nothing', 'train_recipe', 'Classifier']
 
 # %% ../nbs/07_recipes.ipynb #rc000003
-import copy, inspect, math, time
+import inspect, time
 from functools import partial
 import torch
-from torch import nn
 from fastcore.basics import store_attr
 from tqdm.auto import tqdm
 from .data import normalize, prepare_image, get_test_data
 from .files import DATASETS
 from .model import get_model, load_model, register_arch
 from .loss import accuracy, log_softmax
-from .training import SGD, default_device, get_mnist_dls, set_seed
+from .training import SGD, get_mnist_dls, set_seed
 from .learner import Adam, BatchTransformCB, ParamSchedCB, RecorderCB, get_learner, is_main, sched_cos
 from .conv import BatchShiftCB, BF16CB, get_cnn, predict_tta, wild_augment
 from .interpret import predict_batches

@@ -7,10 +7,9 @@ __all__ = ['MAX_BODY', 'MAX_DECODES', 'BODY_TIMEOUT', 'PAGE', 'SECURITY_HEADERS'
            'make_app', 'serve']
 
 # %% ../nbs/11_serve.ipynb #c90c5dd9
-import asyncio, base64, ctypes, hashlib, json, re, socket, sys, threading
+import asyncio, base64, ctypes, hashlib, json, re, socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-import torch
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
