@@ -10,7 +10,6 @@ __all__ = ['MAX_PIXELS', 'WORK_SIZE', 'get_data', 'get_test_data', 'show_digits'
 import io, warnings
 from pathlib import Path
 import numpy as np, torch
-import matplotlib.pyplot as plt
 from fastcore.test import test
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from .files import load_idx_folder, load_pickle
@@ -43,6 +42,7 @@ def get_test_data(path=None, dataset='mnist', verify=True, cache=True):
 # %% ../nbs/01_data.ipynb #c808f78a
 def show_digits(x, y=None, n=32, ncols=8, pred=None, classes=None, figsize=None):
     "Show the first `n` images of `x` (rows of 784 pixels or 28x28) titled with labels `y` (and `pred`)"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     n = min(n, len(x)); nrows = -(-n//ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (ncols*1.1, nrows*1.3), squeeze=False)
     lbl = (lambda i: classes[i]) if classes else str

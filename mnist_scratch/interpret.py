@@ -8,7 +8,6 @@ __all__ = ['predict_batches', 'confusion_matrix', 'most_confused', 'per_class_ac
 
 # %% ../nbs/08_interpret.ipynb #f5e8f768
 import torch
-import matplotlib.pyplot as plt
 from .data import show_digits
 from .loss import log_softmax
 
@@ -39,6 +38,7 @@ def per_class_accuracy(cm):
 # %% ../nbs/08_interpret.ipynb #285961dd
 def plot_confusion(cm, classes, title='confusion matrix (test set)'):
     "A heat map of the confusion matrix `cm`, each cell labelled with its count"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     n = len(classes)
     fig, ax = plt.subplots(figsize=(6.5, 5.5))
     ax.imshow(cm.float().log1p(), cmap='Blues')

@@ -15,7 +15,6 @@ from pathlib import Path
 from operator import attrgetter
 import torch
 import torch.distributed as dist
-import matplotlib.pyplot as plt
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .files import atomic_path
@@ -245,6 +244,7 @@ class ProgressCB(Callback):
         if self.plotting and getattr(learn, 'history', None):
             self.valid.append((len(self.losses), learn.history[-1]['valid_loss'])); self._draw(learn)
     def _draw(self, learn):
+        import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
         from IPython.display import display
         fig, ax = plt.subplots(figsize=(6, 3))
         ax.plot(self.losses, lw=0.8, label='train (batch)')
@@ -267,6 +267,7 @@ class RecorderCB(Callback):
 @patch
 def plot_loss(self:RecorderCB, smooth=0.98):
     "The training loss per batch, and its exponential moving average"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.plot(self.losses, lw=0.6, alpha=0.5, label='batch')
     avg, sm = 0., []
@@ -278,6 +279,7 @@ def plot_loss(self:RecorderCB, smooth=0.98):
 @patch
 def plot_lr(self:RecorderCB):
     "The learning rate per batch"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, ax = plt.subplots(figsize=(6, 2.5))
     ax.plot(self.lrs); ax.set(xlabel='batch', ylabel='learning rate')
     return fig
@@ -390,6 +392,7 @@ class LRFinderCB(Callback):
 @patch
 def lr_find(self:Learner, start_lr=1e-7, end_lr=10, num_it=100, plot=True):
     "Find a learning rate: the loss over exponentially rising rates; model and optimiser restored; returns a suggestion"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     state, opt, lr, cbs = copy.deepcopy(self.model.state_dict()), self.opt, self.lr, self.cbs
     cb = LRFinderCB(start_lr, end_lr, num_it)
     self.cbs = [c for c in cbs if isinstance(c, DeviceCB)]
@@ -443,6 +446,7 @@ class ActivationStats(Callback):
 @patch
 def plot_stats(self:ActivationStats, names=None):
     "Mean, std and fraction near zero of each hooked module's activations, per batch"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, axs = plt.subplots(1, 3, figsize=(12, 3))
     for i, s in enumerate(self.stats):
         for ax, k in zip(axs, ('mean', 'std', 'zero')): ax.plot(s[k], label=names[i] if names else f'layer {i}')
@@ -454,6 +458,7 @@ def plot_stats(self:ActivationStats, names=None):
 @patch
 def color_dim(self:ActivationStats, names=None):
     "The course's colorful dimension: each hooked module's histogram of |activations| per batch, as an image"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, axs = plt.subplots(1, len(self.stats), figsize=(3 * len(self.stats), 2.6), squeeze=False)
     for i, (ax, s) in enumerate(zip(axs[0], self.stats)):
         ax.imshow(torch.stack(s['hist']).t().log1p(), origin='lower', aspect='auto', extent=(0, len(s['hist']), 0, self.hmax))

@@ -112,13 +112,13 @@ def kaiming_normal(n_in, n_out):
     "Weights `(n_in, n_out)` drawn for a ReLU layer: normal with std `sqrt(2 / n_in)` (He et al., 2015)"
     return torch.randn(n_in, n_out) * math.sqrt(2 / n_in)
 
-# %% ../nbs/13_model_files.ipynb #mf000002
+# %% ../nbs/14_model_files.ipynb #mf000002
 import inspect, json, math
 from pathlib import Path
 from safetensors import safe_open, SafetensorError
 from safetensors.torch import save_file
 
-# %% ../nbs/13_model_files.ipynb #424369d5
+# %% ../nbs/14_model_files.ipynb #424369d5
 MODEL_FILE = 'model.safetensors'
 ARCHS = {}  # architecture name -> function building the model from keyword arguments
 
@@ -134,7 +134,7 @@ def build_arch(arch, config):
 
 _ = register_arch('mlp', get_model)
 
-# %% ../nbs/13_model_files.ipynb #23434a76
+# %% ../nbs/14_model_files.ipynb #23434a76
 REQUIRED = ('arch', 'mean', 'std')  # what every configuration states: how to build the model, how to normalise its input
 
 def _flatten_state(state):
@@ -157,7 +157,7 @@ def save_model(model, fn, config, state=None):
     meta = {'config': json.dumps(config)} | ({'state': json.dumps(rest)} if state is not None else {})
     save_file(tensors, str(fn), metadata=meta)
 
-# %% ../nbs/13_model_files.ipynb #1ac3b4ac
+# %% ../nbs/14_model_files.ipynb #1ac3b4ac
 def _check_config(config, sd, fn):
     "Refuse a configuration that does not describe the tensors `sd`, or weights unfit to use, before building anything"
     if not isinstance(config, dict): raise ValueError(f"{fn}: the configuration is not a JSON object")
@@ -186,7 +186,7 @@ def _check_config(config, sd, fn):
     if cl is not None and not (isinstance(cl, list) and all(isinstance(c, str) for c in cl) and len(cl) == config.get('n_out', 10)):
         raise ValueError(f"{fn}: classes must be a list of {config.get('n_out', 10)} names, got {str(cl)[:60]}")
 
-# %% ../nbs/13_model_files.ipynb #a421f16c
+# %% ../nbs/14_model_files.ipynb #a421f16c
 def _read(fn):
     "The configuration, the weights and the training state's JSON of model file `fn`, or a one-line `ValueError`"
     fn = Path(fn)
@@ -213,7 +213,7 @@ def load_model(fn, device='cpu'):
     if 'classes' not in config: config = dict(config, classes=[str(i) for i in range(config.get('n_out', 10))])  # digits, unless named
     return model.to(device).eval(), config
 
-# %% ../nbs/13_model_files.ipynb #mf000006
+# %% ../nbs/14_model_files.ipynb #mf000006
 def load_state(fn):
     "The training state saved with `save_model(..., state=)` in `fn` (None if it has none): tensors and lists as saved"
     fn, _, sd, rest = _read(fn)

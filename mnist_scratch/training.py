@@ -10,7 +10,6 @@ __all__ = ['HEADER', 'set_seed', 'Optimizer', 'SGD', 'CosineLR', 'Dataset', 'Sam
 # %% ../nbs/04_training.ipynb #8f2d1799
 import math, random, time
 import numpy as np, torch
-import matplotlib.pyplot as plt
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
 from .data import get_data, normalize
@@ -256,6 +255,7 @@ def get_mnist_dls(bs=64, path=None, dataset='mnist', verify=True, device='cpu', 
 # %% ../nbs/04_training.ipynb #eb9025ba
 def plot_history(history, figsize=(9, 3.2)):
     "Training and validation loss, and validation accuracy, by epoch"
+    import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     ep = [h['epoch'] for h in history]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=figsize)
     ax1.plot(ep, [h['train_loss'] for h in history], 'o-', label='train')

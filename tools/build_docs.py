@@ -10,7 +10,7 @@ the server (latex2mathml), so pages need no JavaScript and no CDN. Pages are lis
 the sidebar nbdev's Quarto build uses too.
 
 A notebook that fails to process stops the build with its name."""
-import argparse, html, json, os, re, shutil, sys, time
+import argparse, html, importlib, json, os, re, shutil, sys, time
 from pathlib import Path
 import nbformat, yaml
 from execnb.nbio import read_nb, write_nb
@@ -130,20 +130,31 @@ def toc(body):
         html_.append(f'<li class="toc-h{level}"><a href="#{hid}">{text}</a></li>')
     return '\n'.join(html_ + ['</ul></nav>']) if items else ''
 
+def _text(fragment):
+    "The words of an HTML fragment, as one line (no images: their data is not text)"
+    fragment = re.sub(r'<(script|style)\b.*?</\1>', ' ', fragment, flags=re.S)
+    return re.sub(r'\s+', ' ', html.unescape(re.sub(r'<[^>]+>', ' ', fragment))).strip()
+
 def search_entries(body, out_name, title):
-    "Search entries of one page: each heading, with the start of the text under it"
-    entries = [dict(p=out_name, h='', t=title, x=re.sub(r'\s+', ' ', re.sub(r'<[^>]+>', ' ', body))[:300])]
+    "Search entries of one page: its title and description, then each heading with all the text under it (prose, code, outputs)"
+    entries = [dict(p=out_name, h='', t=title, x=_text(_HEADING.split(body)[0]))]
     parts = _HEADING.split(body)  # [before, level, id, text, rest, body, level, ...]
     for i in range(1, len(parts) - 4, 5):
         text = re.sub(r'<[^>]+>', '', parts[i + 2]).strip()
-        under = re.sub(r'\s+', ' ', html.unescape(re.sub(r'<[^>]+>', ' ', parts[i + 4])))[:300]
-        entries.append(dict(p=out_name, h=parts[i + 1], t=f"{title}: {html.unescape(text)}", x=under.strip()))
+        entries.append(dict(p=out_name, h=parts[i + 1], t=f"{title}: {html.unescape(text)}", x=_text(parts[i + 4])))
     return entries
 
 SEARCH_JS = """
 (function () {
+  // The page list folds away on a narrow screen (a phone): it opens from its summary line.
+  var menu = document.getElementById('pages-menu');
+  if (menu && window.matchMedia('(max-width: 800px)').matches) menu.open = false;
   var box = document.getElementById('search'), out = document.getElementById('search-results');
   if (!box || !window.SEARCH_INDEX) return;
+  function snippet(text, word) {  // a few words either side of the first hit
+    var i = text.toLowerCase().indexOf(word), a = Math.max(0, i - 60), b = Math.min(text.length, i + word.length + 60);
+    return (a > 0 ? '... ' : '') + text.slice(a, b) + (b < text.length ? ' ...' : '');
+  }
   box.addEventListener('input', function () {
     var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
     out.innerHTML = '';
@@ -151,18 +162,84 @@ SEARCH_JS = """
     var hits = window.SEARCH_INDEX.filter(function (e) {
       var s = (e.t + ' ' + e.x).toLowerCase();
       return words.every(function (w) { return s.indexOf(w) >= 0; });
-    }).slice(0, 20);
-    hits.forEach(function (e) {
-      var li = document.createElement('li'), a = document.createElement('a');
-      a.href = e.p + (e.h ? '#' + e.h : ''); a.textContent = e.t; li.appendChild(a); out.appendChild(li);
+    });
+    // headings that match first, then sections whose text does
+    hits.sort(function (a, b) { return words.every(function (w) { return b.t.toLowerCase().indexOf(w) >= 0; })
+                                     - words.every(function (w) { return a.t.toLowerCase().indexOf(w) >= 0; }); });
+    hits.slice(0, 20).forEach(function (e) {
+      var li = document.createElement('li'), a = document.createElement('a'), sm = document.createElement('small');
+      a.href = e.p + (e.h ? '#' + e.h : ''); a.textContent = e.t;
+      var phrase = words.join(' '), at = e.x.toLowerCase().indexOf(phrase) >= 0 ? phrase : words[0];
+      sm.textContent = e.x.toLowerCase().indexOf(at) >= 0 ? snippet(e.x, at) : '';
+      li.appendChild(a); li.appendChild(sm); out.appendChild(li);
     });
     if (!hits.length) { var li = document.createElement('li'); li.textContent = 'no match'; out.appendChild(li); }
   });
 })();
 """
 
-def page_parts(nb, name):
-    "Title, description, output file name and HTML body of a processed notebook"
+_SHOW_DOC = re.compile(r'^show_doc\(([\w.]+)\)\s*$', re.M)
+_SIG = re.compile(r'\n```python\n(.*?)```\n', re.S)
+
+def _show_doc_name(c):
+    "The name a `show_doc` cell documents, or None"
+    m = _SHOW_DOC.search(c.source) if c.cell_type == 'code' else None
+    return m.group(1) if m else None
+
+def _exported_source(c): return c.cell_type == 'code' and c.metadata.get('exported_source', False)
+
+def _class_sig(md, obj):
+    "show_doc's signature of a class written `class Name(Base)`, as the class is defined (show_doc writes `def Name(`)"
+    if not isinstance(obj, type): return md
+    bases = ', '.join(b.__name__ for b in obj.__bases__ if b is not object)
+    def fix(m):
+        sig = m.group(1)
+        if re.match(r'def \w+\(\s*\*args, \*\*kwargs\s*\):', sig): sig = f"class {obj.__name__}({bases}):\n"  # nothing to show but the base
+        else: sig = re.sub(r'^def ', 'class ', sig)
+        return f"\n```python\n{sig}```\n"
+    return _SIG.sub(fix, md, count=1)
+
+def tidy_show_docs(cells, module):
+    """show_doc's cells made to read well beside the code a page shows:
+    - a symbol whose definition follows on the page (an `#| exports` cell) keeps only its heading and source link: the
+      code right below is its signature and docstring, which would otherwise be printed twice;
+    - several symbols defined in one cell get their headings in the order the cell defines them;
+    - a class is written as a class (`class Learner`), not as show_doc's `def Learner(`."""
+    mod = None
+    try: mod = importlib.import_module(module) if module else None
+    except Exception: pass
+    cells, k = list(cells), 0
+    while k < len(cells) - 1:  # a show_doc written after its code (nbdev moves only its own): its heading goes first
+        if _exported_source(cells[k]) and (nm := _show_doc_name(cells[k + 1])) and \
+           re.search(rf'^(?:class|def) {re.escape(nm.split(".")[-1])}\b', cells[k].source, re.M):
+            cells[k], cells[k + 1] = cells[k + 1], cells[k]
+        k += 1
+    out, i = [], 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and _show_doc_name(cells[j]): j += 1
+        run = cells[i:j]
+        if not run: out.append(cells[i]); i += 1; continue
+        src = cells[j] if j < len(cells) and _exported_source(cells[j]) else None
+        for c in run:
+            nm = _show_doc_name(c)
+            for o in c.get('outputs', []):
+                md = o.get('data', {}).get('text/markdown')
+                if not md: continue
+                if src is not None: md = md.split('\n```python\n', 1)[0]
+                else:
+                    obj = mod
+                    for part in nm.split('.'): obj = getattr(obj, part, None)
+                    md = _class_sig(md, obj)
+                o['data']['text/markdown'] = md
+        if src is not None:
+            pos = lambda c: (m.start() if (m := re.search(rf'^(?:class|def) {re.escape(_show_doc_name(c).split(".")[-1])}\b', src.source, re.M)) else 1e9)
+            run = sorted(run, key=pos)
+        out += run; i = j
+    return out
+
+def page_parts(nb, name, module=None):
+    "Title, description, output file name and HTML body of a processed notebook (`module`: its `default_exp`)"
     fm = next((c for c in nb.cells if c.cell_type == 'raw' and c.source.startswith('---')), None)
     if fm is None: raise BuildError(f"{name}: no title cell (`# Title` then `> description`)")
     meta = yaml.safe_load(fm.source.strip().strip('-'))
@@ -170,9 +247,10 @@ def page_parts(nb, name):
     for c in nb.cells:
         if c is fm or (c.cell_type == 'markdown' and c.source.startswith('<!-- WARNING')): continue
         if c.cell_type == 'markdown': c.source = _math_to_mathml(c.source)
+        if c.cell_type == 'code' and 'code-summary: "Exported source"' in c.source: c.metadata['exported_source'] = True  # an `#| exports` cell
         if c.cell_type == 'code' and not _quarto_cell(c): continue
         cells.append(c)
-    nb.cells = cells
+    nb.cells = tidy_show_docs(cells, module and f"{get_config().lib_name}.{module}")
     exp = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
     exp.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
     exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
@@ -195,9 +273,11 @@ PAGE = """<!doctype html>
 <a class="site-title" href="index.html">{site}</a>
 <input id="search" type="search" placeholder="Search the docs" aria-label="search the docs" autocomplete="off">
 <ul id="search-results"></ul>
+<details id="pages-menu" open><summary>Pages</summary>
 <ul class="pages">
 {nav}
 </ul>
+</details>
 </nav>
 {toc}
 <main>
@@ -235,7 +315,8 @@ main { margin-left: 15rem; margin-right: 14rem; padding: 1.5rem 2.5rem; max-widt
 @media (max-width: 1100px) { main { margin-right: 0; } }
 h1.title { margin-bottom: .2rem; }
 p.description { color: #6c757d; font-size: 1.1rem; margin-top: 0; }
-pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+/* code keeps its lines: a long one scrolls sideways inside its block, it never wraps back to column 0 */
+pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; font-size: .85rem; white-space: pre; overflow-x: auto; }
 code { font-size: .9em; }
 .jp-InputArea, .input_area, .highlight { background: #f6f8fa; }
 .output_area pre, .jp-OutputArea pre { background: white; border-left: 3px solid #dee2e6; }
@@ -247,7 +328,36 @@ th, td { border: 1px solid #dee2e6; padding: .3rem .6rem; }
 blockquote { color: #495057; border-left: 3px solid #dee2e6; margin-left: 0; padding-left: 1rem; }
 math[display="block"] { margin: 1rem 0; font-size: 1.1rem; }
 .prompt { display: none; }
+#search-results small { display: block; color: #6c757d; font-size: .75rem; margin-bottom: .3rem; overflow-wrap: anywhere; }
+#pages-menu > summary { display: none; }
+main p, main li { overflow-wrap: break-word; }
+.output_area, .output_subarea, .rendered_html { overflow-x: auto; }
+math[display="block"] { display: block; overflow-x: auto; }
+/* a narrow screen (a phone, 420 px): the sidebar becomes a bar on top, its page list folded behind "Pages" */
+@media (max-width: 800px) {
+  .sidebar { position: static; width: auto; padding: .6rem .8rem; border-right: none; border-bottom: 1px solid #dee2e6; }
+  .sidebar .site-title { display: inline-block; margin: 0 1rem .4rem 0; }
+  #pages-menu > summary { display: list-item; cursor: pointer; color: #0d6efd; padding: .2rem 0; }
+  main { margin: 0; padding: 1rem .9rem; max-width: none; }
+}
 """
+
+DOCS_MODEL = 'models/cnn'  # under nbs/: the default recipe, trained by `mnist_scratch train --out nbs/models/cnn`
+PAD = 'class="mnist-pad"'      # a page holding this gets the drawing pad's scripts, and the model in `model/`
+
+def add_pad(folder, nbs):
+    "Write the docs model's web files into `folder`/model (the model runs in the page), as `mnist_scratch export` writes them"
+    from mnist_scratch.web import model_spec, write_web
+    src = nbs/DOCS_MODEL
+    (folder/'model').mkdir()
+    write_web(model_spec(src), folder/'model', src/'model.safetensors')
+
+def _with_pad(page):
+    "A page's HTML with the pad's style sheet and scripts, when it holds a pad"
+    if PAD not in page: return page
+    from mnist_scratch.web import SCRIPTS
+    page = page.replace('<link rel="stylesheet" href="styles.css">', '<link rel="stylesheet" href="styles.css">\n<link rel="stylesheet" href="model/pad.css">')
+    return page.replace('</body>', ''.join(f'<script src="model/{s}"></script>' for s in SCRIPTS) + '\n</body>')
 
 def build(out=None, verbose=True):
     "Build the site; returns the list of pages written"
@@ -261,7 +371,8 @@ def build(out=None, verbose=True):
     pages = []
     for fn, section in sidebar_entries(nbs):
         if verbose: print(f"processing {fn.name}", flush=True)
-        title, desc, out_name, body = page_parts(process(fn, proc_dir), fn.name)
+        exp = re.search(r'#\|\s*default_exp\s+([\w.]+)', fn.read_text(encoding='utf-8'))
+        title, desc, out_name, body = page_parts(process(fn, proc_dir), fn.name, exp and exp.group(1))
         pages.append((fn.name, title, desc, out_name, body.replace(site_url, ''), section))  # API links point into this site
     tmp = out.with_name(out.name + '.tmp')
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
@@ -270,10 +381,11 @@ def build(out=None, verbose=True):
     index = [e for _, title, _, out_name, body, _ in pages for e in search_entries(body, out_name, title)]
     (tmp/'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n', encoding='utf-8')
     (tmp/'search.js').write_text(SEARCH_JS, encoding='utf-8')
+    if any(PAD in body for *_, body, _ in pages): add_pad(tmp, nbs)
     for name, title, desc, out_name, body, _ in pages:
         nav = nav_html(pages, out_name)
-        (tmp/out_name).write_text(PAGE.format(title=html.escape(title), site=html.escape(cfg.title), desc=_inline_md(desc),
-                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body, toc=toc(body)), encoding='utf-8')
+        (tmp/out_name).write_text(_with_pad(PAGE.format(title=html.escape(title), site=html.escape(cfg.title), desc=_inline_md(desc),
+                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body, toc=toc(body))), encoding='utf-8')
     shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
     if verbose: print(f"built {len(pages)} pages into {out} in {time.perf_counter() - t0:.1f} s")
     return [p[3] for p in pages]

@@ -3,10 +3,13 @@
 
 Each page is loaded twice, from `file://` and from a static server on the loopback address. On each: the title and
 description headings, the navigation sidebar with every page, every image loaded, no console errors, no failed
-requests, and nothing that nbdev hides (directives, front matter, hidden cells) visible as text. Every internal link
-must resolve to an existing page and anchor. Screenshots of the index and of the training page are saved to
-`_docs_check/` (look at them)."""
-import argparse, functools, http.server, importlib, inspect, re, sys, threading
+requests, and nothing that nbdev hides (directives, front matter, hidden cells) visible as text. The lesson is on the
+page: every function and class its notebook exports shows its whole body (except the `PLUMBING` below, each with its
+reason); code blocks keep their lines (they scroll, never wrap to column 0); no saved output shows a path of the build
+machine or a warning; every lesson page has a "Try it" section; the search finds words of the prose. At 420 px wide
+no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES` pictures. Every
+internal link must resolve to an existing page and anchor. Screenshots are saved to `_docs_check/` (look at them)."""
+import argparse, functools, http.server, re, sys, threading
 from pathlib import Path
 from html.parser import HTMLParser
 from playwright.sync_api import sync_playwright
@@ -15,35 +18,57 @@ CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-
                  '--disable-component-update', '--disable-sync']
 HIDDEN = ['#| export', '#| hide', '#| default_exp', 'default_exp', 'output-file:', '<!-- WARNING', 'nbdev_export()', 'notest']
 
-# The lessons: each piece a page teaches must show its whole body on the page (module -> names).
-LESSONS = {
-    'loss': ['logsumexp', 'log_softmax', 'nll', 'cross_entropy', 'accuracy'],
-    'model': ['lin', 'relu', 'Module', 'Linear', 'ReLU', 'Sequential'],
-    'training': ['Optimizer', 'SGD', 'Dataset', 'Sampler', 'BatchSampler', 'DataLoader', 'evaluate', 'fit'],
-    'data': ['get_data', 'prepare_image', '_window', '_background', '_otsu', '_levels', '_ink', '_fit_box', '_centre_by_mass', '_stretch'],
-    'files': ['atomic_path'],
-    'conv': ['im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_cnn', 'shift_batch', 'random_shifts', 'BatchShiftCB', 'affine_grid',
-             'random_affine', 'dilate', 'erode', 'gaussian_blur', 'random_stroke', 'random_blur', 'random_lowres', 'random_contrast',
-             'wild_augment', 'BF16CB', 'predict_tta'],
-    'wild': ['lowres', 'pen', 'blurred', 'grey_paper', 'phone_photo', 'small_off_centre', 'tilted', 'font_digit', 'foreign_dev_set',
-             'load_image_folder'],
-    'distributed': ['init', 'all_sum', 'DistributedSampler', 'distribute_dls', 'DDPCB', 'CheckpointCB'],
-    'serve': ['Predictor', 'make_app'],
-    'interpret': ['confusion_matrix', 'most_confused', 'top_losses'],
-    'learner': ['Callback', 'run_cbs', 'Learner', 'default_threads', 'DeviceCB', 'BatchTransformCB', 'MetricsCB', 'ParamSchedCB', 'sched_one_cycle',
-                'Adam', 'GradAccumCB', 'LRFinderCB', 'Hook', 'Hooks', 'ActivationStats'],
-    'recipes': ['Recipe', 'register_recipe', 'get_recipe', 'recipe_settings', 'build_recipe', 'recipe_learner', 'fit_recipe',
-                'train_recipe', 'Classifier'],
-    'model_files': ['register_arch', 'build_arch', 'save_model', 'load_model', 'load_state'],
+# What each page teaches is derived from its notebook: every function and class defined in an exported cell
+# (`#| export` or `#| exports`) must show its whole body on the rendered page, except the plumbing named here, each
+# with the reason it is not part of the lesson. This is the one list of code a reader is not shown.
+PLUMBING = {
+    '_to_tensors': "turns numpy arrays into tensors; the Data page shows the tensors it makes",
+    'show_digits': "a matplotlib grid of digits; the page shows the pictures it draws",
+    '_layers': "lists a model's layers for summary",
+    '_n_params': "counts parameters for summary",
+    '_check_targets': "the error message for targets out of range, tested on the page",
+    'set_seed': "seeds Python, numpy and torch",
+    'default_device': "picks cuda, mps or cpu",
+    '_model_device': "the device of a model's first parameter",
+    '_check_placement': "the error message when the model and the data are on different devices, tested on the page",
+    'format_row': "formats one line of the metrics table",
+    'normalized_ds': "the Dataset of normalised MNIST that get_mnist_dls wraps",
+    'get_mnist_dls': "MNIST's four tensors put into DataLoaders with get_dls",
+    'plot_history': "a matplotlib plot of the losses, shown on the page",
+    'CLIError': "the exception a command raises to print one line and exit 2",
+    '_check': "raises CLIError when a condition fails",
+    '_new_run_dir': "names a new run folder runs/<date>-<n>",
+    '_check_out': "refuses an --out folder that holds another run, tested on the page",
+    '_run_dir': "finds the model file in a run folder",
+    '_Parser': "argparse's parser printing one line on a usage error",
+    '_recipe_defaults': "the defaults of every recipe, for --help",
+    '_timed_protocol': "the HTTP protocol class with a header time limit, tested on the page",
+    '_where': "the address the server prints",
+    'serve': "starts the HTTP server; the page runs it",
+    '_ArrayUnpickler': "the restricted unpickler for mnist.pkl.gz, tested on the page",
+    '_fetch': "the HTTP download, never called in tests (no network)",
 }
-PAGE_MODULE = {'model_files': 'model'}  # a page whose code is exported into another page's module
+
+def lesson_defs(nb_path):
+    "(name, source) of each function and class defined at the top of the exported cells of the notebook `nb_path`"
+    import ast, json
+    out = []
+    for c in json.loads(Path(nb_path).read_text(encoding='utf-8'))['cells']:
+        src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+        if c['cell_type'] != 'code' or not re.match(r'#\|\s*exports?\b', src): continue
+        code = '\n'.join('' if l.lstrip().startswith(('#|', '%', '!')) else l for l in src.splitlines())
+        for node in ast.parse(code).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                out.append((node.name, '\n'.join(code.splitlines()[start - 1:node.end_lineno])))
+    return out
 
 def _lines(text): return {l.strip() for l in text.splitlines() if l.strip()}
 
-def missing_bodies(page_text, module, names):
-    "The names of `module` whose source lines do not all appear in `page_text` (the page as a reader sees it)"
-    have, mod = _lines(page_text), importlib.import_module(f'mnist_scratch.{PAGE_MODULE.get(module, module)}')
-    return [n for n in names if not _lines(inspect.getsource(getattr(mod, n))) <= have]
+def missing_bodies(page_text, defs):
+    "The names in `defs` ((name, source) pairs) whose source lines do not all appear in `page_text`"
+    have = _lines(page_text)
+    return [n for n, src in defs if n not in PLUMBING and not _lines(src) <= have]
 
 class _Ids(HTMLParser):
     "The ids and the hrefs of one page"
@@ -68,12 +93,17 @@ def check_links(site):
             elif frag and frag not in pages[target].ids: bad.append(f"{name}: link to missing anchor {href}")
     return bad, len(pages)
 
-def check_page(page, url, titles, expect_title):
+LEAK = re.compile(r'(?:/work/|/tmp/|/root/|/home/|/Users/)\S*|\S*site-packages\S*')
+WARNING = re.compile(r'\b\w*Warning: [^\n]{0,60}')
+SEARCHES = ['cross_entropy', 'gzip bomb', 'kaiming']  # a symbol, and two phrases that only the prose holds
+
+def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None, shot=None):
     "Problems found on the page at `url`"
     errors, failed = [], []
     page.on('console', lambda m: errors.append(m.text) if m.type == 'error' else None)
     page.on('pageerror', lambda e: errors.append(str(e)))
     page.on('requestfailed', lambda r: failed.append(r.url))
+    requests = []; page.on('request', lambda r: requests.append(r.url))
     resp = page.goto(url, wait_until='load')
     probs = []
     if resp is not None and resp.status >= 400: probs.append(f"HTTP {resp.status}")
@@ -90,18 +120,88 @@ def check_page(page, url, titles, expect_title):
     probs += [f"id used twice: {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if page.locator('main h2').count() > 1 and page.locator('nav.toc li').count() < page.locator('main h2').count():
         probs.append("no table of contents")
-    module = url.rsplit('/', 1)[-1].removesuffix('.html')
-    if module in LESSONS:
-        probs += [f"the lesson's code of {n} is not shown" for n in missing_bodies(text, module, LESSONS[module])]
+    probs += [f"the lesson's code of {n} is not shown" for n in missing_bodies(text, defs)]
+    pres = page.evaluate("Array.from(document.querySelectorAll('main pre')).filter(p => getComputedStyle(p).whiteSpace != 'pre').length")
+    if pres: probs.append(f"{pres} code blocks wrap their lines (white-space is not pre)")
+    outputs = '\n'.join(page.locator('main .output_area').all_inner_texts())
+    probs += [f"saved output shows a path of the build machine: {m!r}" for m in sorted(set(LEAK.findall(text)))]
+    probs += [f"saved output shows a warning: {m!r}" for m in sorted(set(WARNING.findall(outputs)))]
+    heads = [h.strip() for h in page.locator('main h2').all_inner_texts()]
+    if lesson and not any(h.lower().startswith('try it') for h in heads): probs.append("no 'Try it' section")
     probs += [f"hidden text visible: {h!r}" for h in HIDDEN if h in text]
     probs += [f"directive visible: {l!r}" for l in text.splitlines() if l.strip().startswith('#|')]
     if '{target=' in text: probs.append("Quarto link attributes visible as text")
     if '`' in page.locator('p.description').inner_text(): probs.append("markdown visible in the description")
-    if page.locator('#search').count():  # the offline search finds a symbol and links to it
-        page.fill('#search', 'cross_entropy')
-        if page.locator('#search-results a').count() == 0: probs.append("search finds nothing for cross_entropy")
+    if page.locator('#search').count():  # the offline search finds words anywhere in the text and links to them
+        for q in SEARCHES:
+            page.fill('#search', q)
+            if page.locator('#search-results a').count() == 0: probs.append(f"search finds nothing for {q!r}")
+        page.fill('#search', '')
+    if page.locator('.mnist-pad').count(): probs += check_pad(page, site, url, shot)
+    outside = [u for u in requests if not u.startswith(url.rsplit('/', 1)[0]) and not u.startswith('data:')]
     probs += [f"console error: {e}" for e in errors] + [f"request failed: {u}" for u in failed]
-    return probs, len(imgs)
+    probs += [f"fetched from outside the site: {u}" for u in outside]
+    return probs, len(page.locator('main img').all())
+
+PAD_DIGITS = {'1': [[(150, 40), (145, 240)]], '7': [[(70, 60), (210, 60), (120, 235)]]}  # strokes on the 280x280 pad
+PAGE_WEIGHT = 1_000_000  # bytes the pad may add to a page (its scripts, the model, the style sheet)
+
+def draw(page, strokes):
+    "Draw `strokes` with the mouse on the page's pad (after Clear)"
+    page.click('.mp-clear'); box = page.locator('.mp-pad').bounding_box()
+    for stroke in strokes:
+        page.mouse.move(box['x'] + stroke[0][0], box['y'] + stroke[0][1]); page.mouse.down()
+        for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=12)
+        page.mouse.up()
+
+def check_pad(page, site, url, shot=None):
+    "Problems of the drawing pad on the page: the model it runs is the site's model file, computed as PyTorch does, and reads a drawn digit"
+    import torch
+    from mnist_scratch.model import load_model
+    from mnist_scratch.data import get_test_data, normalize
+    import mnist_scratch.recipes  # the architectures
+    probs = []
+    if not page.evaluate("typeof window.mnistScratch === 'object' && typeof window.mnistScratch.forward === 'function'"):
+        return ["the pad's page has no window.mnistScratch.forward"]
+    model_url = page.evaluate("window.mnistScratch.info.model")
+    here = url.rsplit('/', 1)[0] + '/'
+    fn = site/model_url[len(here):] if model_url.startswith(here) else None
+    if fn is None or not fn.is_file(): return [f"the pad's model file {model_url} is not in the site"]
+    net, cfg = load_model(fn)
+    x, y = get_test_data(); x = x[:20]
+    js = torch.tensor(page.evaluate("xs => xs.map(x => window.mnistScratch.forward(x).logits)", x.tolist()))
+    diff = (js - net(normalize(x, cfg['mean'], cfg['std'])).detach()).abs().max().item()
+    if diff > 1e-4: probs.append(f"the pad's logits differ from PyTorch's by {diff:.1e}")
+    for digit, strokes in PAD_DIGITS.items():
+        draw(page, strokes)
+        page.wait_for_function("window.mnistScratch.last !== null", timeout=30_000)
+        said = page.inner_text('.mp-prediction')
+        if said != digit: probs.append(f"drew a {digit} on the pad, it says {said!r}")
+        if page.locator('.mp-map').count() != sum(1 for L in page.evaluate("window.mnistScratch.info.layers") if L['type'] == 'conv'):
+            probs.append("the pad does not show a row of feature maps for each convolution")
+    if shot: page.locator('.mnist-pad').screenshot(path=shot)
+    weight = sum(f.stat().st_size for f in (site/'model').iterdir() if f.suffix in ('.js', '.css'))
+    if weight > PAGE_WEIGHT: probs.append(f"the pad adds {weight:,} bytes to the page, more than {PAGE_WEIGHT:,}")
+    return probs
+
+NARROW = 420
+MIN_FIGURES = 35  # pictures across the lesson pages, wherever a lesson is a shape or a curve
+
+def check_narrow(page, url, shot=None):
+    "Problems of the page at `url` on a phone-sized screen: nothing scrolls sideways, the page list folds away and opens"
+    page.goto(url, wait_until='load')
+    if shot: page.screenshot(path=shot)
+    probs = []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > NARROW: probs.append(f"at {NARROW} px the page is {width} px wide (it scrolls sideways)")
+    if page.locator('nav.sidebar ul.pages').is_visible(): probs.append(f"at {NARROW} px the page list is not folded")
+    page.locator('#pages-menu > summary').click()
+    if not page.locator('nav.sidebar ul.pages').is_visible(): probs.append(f"at {NARROW} px the page list does not open")
+    return probs
+
+def notebook_pages(nbs='nbs'):
+    "page file name -> its notebook (nbdev's names: `05_learner.ipynb` -> `learner.html`)"
+    return {re.sub(r'^\d+_', '', p.stem) + '.html': p for p in Path(nbs).glob('*.ipynb') if not p.name.startswith('_')}
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args): pass
@@ -115,32 +215,51 @@ def main():
     if not (site/'index.html').exists(): sys.exit(f"{site}: no index.html; run tools/build_docs.py first")
     shots.mkdir(exist_ok=True)
     bad, n_pages = check_links(site)
-    # the body check itself must catch a page that loses a body: drop fit's last line from a page that has it
-    src = inspect.getsource(importlib.import_module('mnist_scratch.training').fit)
-    assert missing_bodies(src, 'training', ['fit']) == [], "the body check misses a body that is there"
-    assert missing_bodies(src.rsplit('\n', 2)[0], 'training', ['fit']) == ['fit'], "the body check misses a lost body"
+    nb_of = notebook_pages()
+    defs = {page: lesson_defs(nb) for page, nb in nb_of.items()}
+    everything = {n for d in defs.values() for n, _ in d}
+    bad += [f"PLUMBING names {n}, which no notebook exports" for n in PLUMBING if n not in everything]
+    # the body check itself must catch a page that loses a body: drop a line of _train_epoch's
+    loop = [d for d in defs['training.html'] if d[0] == '_train_epoch']
+    assert loop and missing_bodies(loop[0][1], loop) == [], "the body check misses a body that is there"
+    assert missing_bodies(loop[0][1].rsplit('\n', 2)[0], loop) == ['_train_epoch'], "the body check misses a lost body"
     pages = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', (site/'index.html').read_text(encoding='utf-8'))
     titles = [t for _, t in pages]
     handler = functools.partial(_QuietHandler, directory=str(site))
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{srv.server_address[1]}/"
-    n_imgs = 0
+    n_imgs, figures = 0, 0
+    html_index = (site/'index.html').read_text(encoding='utf-8')
+    nav = html_index.split('<ul class="pages">', 1)[1].split('</ul>', 1)[0]
+    hood = nav.split('<li class="section">', 1)[1] if '<li class="section">' in nav else ''
+    lessons = [h for h, _ in pages if h != 'index.html' and f'href="{h}"' not in hood]  # the course, not "Under the hood"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for origin in (site.as_uri() + '/', base):
             for href, title in pages:
                 page = browser.new_page(viewport={'width': 1280, 'height': 900})
-                probs, n = check_page(page, origin + href, titles, title)
+                shot = str(shots/f"{Path(href).stem}-pad.png") if origin == base and href == 'conv.html' else None
+                probs, n = check_page(page, origin + href, titles, title, defs.get(href, ()), href in lessons, site, shot)
                 n_imgs += n
+                if origin == base and href in lessons: figures += n
                 bad += [f"{origin}{href}: {pr}" for pr in probs]
                 if origin == base and href in ('index.html', 'training.html', 'learner.html', 'interpret.html', 'data.html', 'wild.html', 'conv.html', 'recipes.html'):
                     page.screenshot(path=str(shots/f"{Path(href).stem}.png"), full_page=href == 'index.html')
+                if origin == base and href == 'training.html':  # the loop itself, as the page teaches it
+                    page.locator('#_train_epoch').scroll_into_view_if_needed(); page.screenshot(path=str(shots/'training-loop.png'))
                 page.close()
+                if origin == base:
+                    page = browser.new_page(viewport={'width': NARROW, 'height': 800})
+                    shot = str(shots/f"{Path(href).stem}-{NARROW}.png") if href in ('index.html', 'training.html', 'conv.html') else None
+                    bad += [f"{origin}{href}: {pr}" for pr in check_narrow(page, origin + href, shot)]
+                    page.close()
         browser.close()
+    if figures < MIN_FIGURES: bad.append(f"{figures} figures across the {len(lessons)} lesson pages; at least {MIN_FIGURES} are expected")
     srv.shutdown()
     for b in bad: print("FAIL", b)
-    print(f"checked {len(pages)} pages x 2 origins ({n_pages} files), {n_imgs} images; screenshots in {shots}/")
+    print(f"checked {len(pages)} pages x 2 origins and at {NARROW} px ({n_pages} files), {n_imgs} images, "
+          f"{figures} figures on {len(lessons)} lesson pages; screenshots in {shots}/")
     if bad: sys.exit(f"docs check failed: {len(bad)} problems")
     print("docs check passed")
 

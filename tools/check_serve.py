@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Try `mnist_scratch serve` as a person would, in a real browser (Debian's Chromium, headless, through Playwright).
 
-Starts the app on the loopback address, draws a 1 and then a 7 with the mouse on the page's canvas, and checks that
-`#prediction` shows each digit, that the prepared 28x28 image appears, that Clear resets the prediction and the image,
-and that the page logged no console error and made no failed request. A screenshot of the 7 is saved.
+Starts the app on the loopback address, draws a 1 and then a 7 with the mouse on the page's drawing pad, and checks
+that the server's answer (`#prediction`) and the page's own (the pad's JavaScript, `window.mnistScratch.last`) both
+show each digit, that the prepared 28x28 image and the pad's feature maps appear, that Clear resets the prediction and
+the image, and that the page logged no console error and made no failed request. A screenshot of the 7 is saved.
 
     python tools/check_serve.py --model runs/RUN
 """
@@ -44,15 +45,16 @@ def main():
     problems, errors, failed = [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={'width': 1000, 'height': 480})
+        page = browser.new_page(viewport={'width': 1000, 'height': 1000})
         page.on('console', lambda m: errors.append(m.text) if m.type == 'error' else None)
         page.on('pageerror', lambda e: errors.append(str(e)))
         page.on('requestfailed', lambda r: failed.append(r.url))
         page.goto(f'http://127.0.0.1:{port}/')
         if not wait_for(page, lambda p: p.inner_text('#info').startswith('model '), 60): problems.append("the page did not load the model's info")
-        box = page.locator('#pad').bounding_box()
+        if not wait_for(page, lambda p: p.locator('.mp-pad').count() == 1, 30): problems.append("the page has no drawing pad")
+        box = page.locator('.mp-pad').bounding_box()
         for digit, strokes in DIGITS.items():
-            page.click('#clear')
+            page.click('.mp-clear')
             for stroke in strokes:
                 page.mouse.move(box['x'] + stroke[0][0], box['y'] + stroke[0][1]); page.mouse.down()
                 for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=10)
@@ -60,10 +62,13 @@ def main():
             if not wait_for(page, lambda p: p.inner_text('#prediction') == digit, 30):
                 problems.append(f"drew a {digit}, the page says {page.inner_text('#prediction')!r}")
             if page.evaluate(SEEN) == 0: problems.append(f"drew a {digit}: the prepared image is empty")
-            print(f"drew a {digit}: the page says {page.inner_text('#prediction')}")
+            here = page.evaluate("window.mnistScratch.last && window.mnistScratch.last.digit")
+            if here != digit: problems.append(f"drew a {digit}, the pad's JavaScript says {here!r}")
+            if page.locator('.mp-map').count() == 0: problems.append(f"drew a {digit}: the pad shows no feature maps")
+            print(f"drew a {digit}: the server says {page.inner_text('#prediction')}, the page says {here}")
         Path(args.shots).mkdir(exist_ok=True)
         page.screenshot(path=str(Path(args.shots)/'serve.png'))
-        page.click('#clear')
+        page.click('.mp-clear')
         if page.inner_text('#prediction') != '\u2013': problems.append("Clear did not reset the prediction")
         if page.evaluate(SEEN) != 0: problems.append("Clear did not reset the prepared image")
         browser.close()
