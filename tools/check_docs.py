@@ -7,7 +7,10 @@ requests, and nothing that nbdev hides (directives, front matter, hidden cells) 
 page: every function and class its notebook exports shows its whole body (except the `PLUMBING` below, each with its
 reason); code blocks keep their lines (they scroll, never wrap to column 0); no saved output shows a path of the build
 machine or a warning; every lesson page has a "Try it" section; the search finds words of the prose. At 420 px wide
-no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES` pictures. Every
+no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES` pictures. On a
+page with the drawing pad, the model runs in the page: its file is the site's own, its logits are PyTorch's (1e-4), a
+1 and a 7 drawn with the mouse are read, each convolution shows its feature maps, the pad adds under 1 MB, and nothing
+is fetched from outside the site. Every
 internal link must resolve to an existing page and anchor. Screenshots are saved to `_docs_check/` (look at them)."""
 import argparse, functools, http.server, re, sys, threading
 from pathlib import Path
