@@ -13,7 +13,7 @@ from fastcore.docments import docments
 from fastcore.script import Param
 from .data import get_test_data
 from .files import _tmp_beside, atomic_path, remove_stale
-from .model import MODEL_FILE, save_model
+from .model import MODEL_FILE, model_file, save_model
 from .training import plot_history
 from .learner import RecorderCB
 from .recipes import RECIPES, Classifier, recipe_settings, train_recipe
@@ -156,7 +156,7 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
             ):
     "Accuracy, per-class accuracy, the confusion matrix, the most confused pairs and the top losses of a model, on the test set or your images"
     clf = Classifier(model)
-    folder = Path(out) if out else Path(model if Path(model).is_dir() else Path(model).parent)
+    folder = Path(out) if out else model_file(model).parent
     if images:
         x, y, errors = load_image_folder(images, clf.classes)
         for e in errors: print(f"mnist_scratch evaluate: skipped {e}", file=sys.stderr)

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from .recipes import Classifier
+from .model import model_file
 from .web import model_spec, web_files
 
 # %% ../nbs/12_serve.ipynb #21e91951
@@ -29,7 +30,7 @@ class Predictor:
     def __init__(self, model):
         self.clf = Classifier(model)
         self.config, self.pool = self.clf.config, ThreadPoolExecutor(MAX_DECODES, thread_name_prefix='decode')
-        metrics = Path(model)/'metrics.json' if Path(model).is_dir() else Path(model).with_name('metrics.json')
+        metrics = model_file(model).with_name('metrics.json')
         self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
 
     def predict(self, data:bytes, name='image'):
@@ -83,10 +84,9 @@ WEB_TYPES = dict(js='text/javascript', css='text/css', safetensors='application/
 
 def _web(model):
     "The pad's files for `model`, as `export_web` writes them (`/web/<name>`); a model the page cannot run gets the pad's message"
-    fn = Path(model)/'model.safetensors' if Path(model).is_dir() else Path(model)
     try: files = web_files(model_spec(model))
     except ValueError as e: files = web_files(None, str(e))
-    return dict(files, **{'model.safetensors': fn.read_bytes()})
+    return dict(files, **{'model.safetensors': model_file(model).read_bytes()})
 
 # %% ../nbs/12_serve.ipynb #f237126c
 def make_app(model, hosts=None):

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from .files import atomic_path
-from .model import load_model
+from .model import load_model, model_file
 from .conv import BatchNorm2d
 import mnist_scratch.recipes  # registers every built-in architecture, so that load_model can build it
 
@@ -101,15 +101,14 @@ FORMAT = 'mnist_scratch-web/1'
 
 def _b64(t): return base64.b64encode(t.detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes()).decode()
 
-def model_spec(model, model_file='model.safetensors'):
-    "The web format of the model in run folder or file `model`, as a JSON-able dict"
+def model_spec(model, name='model.safetensors'):
+    "The web format of the model in run folder or file `model`, as a JSON-able dict; `name`: its file's name beside the page"
     net, config = load_model(model)
-    fn = Path(model)/'model.safetensors' if Path(model).is_dir() else Path(model)
-    metrics = fn.with_name('metrics.json')
+    metrics = model_file(model).with_name('metrics.json')
     acc = json.loads(metrics.read_text()).get('test_accuracy') if metrics.is_file() else None
     layers = [{k: (_b64(v) if isinstance(v, torch.Tensor) else v) for k, v in L.items() if v is not None} for L in web_layers(net)]
     return dict(format=FORMAT, arch=config['arch'], config=config, classes=config['classes'], mean=config.get('mean', 0.),
-                std=config.get('std', 1.), test_accuracy=acc, model_file=model_file, layers=layers)
+                std=config.get('std', 1.), test_accuracy=acc, model_file=name, layers=layers)
 
 # %% ../nbs/10_web.ipynb #wb000028
 FORWARD_JS = r"""
@@ -411,9 +410,8 @@ def export_web(model, out, title=None):
     out = Path(out)
     if out.exists(): raise FileExistsError(f"{out} already exists: choose a new folder for the export")
     spec = model_spec(model)
-    fn = Path(model)/'model.safetensors' if Path(model).is_dir() else Path(model)
     with atomic_path(out, overwrite=False) as tmp:
         tmp.mkdir(parents=True)
-        write_web(spec, tmp, fn)
+        write_web(spec, tmp, model_file(model))
         (tmp/'index.html').write_text(PAGE.format(title=title or f"mnist_scratch: draw a digit ({spec['arch']})"), encoding='utf-8')
     return {p.name: p.stat().st_size for p in sorted(out.iterdir())}

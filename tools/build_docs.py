@@ -347,10 +347,11 @@ PAD = 'class="mnist-pad"'      # a page holding this gets the drawing pad's scri
 
 def add_pad(folder, nbs):
     "Write the docs model's web files into `folder`/model (the model runs in the page), as `mnist_scratch export` writes them"
+    from mnist_scratch.model import model_file
     from mnist_scratch.web import model_spec, write_web
     src = nbs/DOCS_MODEL
     (folder/'model').mkdir()
-    write_web(model_spec(src), folder/'model', src/'model.safetensors')
+    write_web(model_spec(src), folder/'model', model_file(src))
 
 def _with_pad(page):
     "A page's HTML with the pad's style sheet and scripts, when it holds a pad"

@@ -16,6 +16,7 @@ import argparse, functools, http.server, re, sys, threading
 from pathlib import Path
 from html.parser import HTMLParser
 from playwright.sync_api import sync_playwright
+from check_serve import DIGITS, draw  # the strokes of a 1 and a 7, drawn as check_serve draws them on the server's page
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync']
@@ -29,24 +30,24 @@ PLUMBING = {
     'show_digits': "a matplotlib grid of digits; the page shows the pictures it draws",
     '_layers': "lists a model's layers for summary",
     '_n_params': "counts parameters for summary",
-    '_check_targets': "the error message for targets out of range, tested on the page",
+    '_check_targets': "the errors for targets of the wrong type, length or range, tested on the page",
     'set_seed': "seeds Python, numpy and torch",
-    'default_device': "picks cuda, mps or cpu",
+    'default_device': "picks CUDA when it is available, else the CPU",
     '_model_device': "the device of a model's first parameter",
     '_check_placement': "the error message when the model and the data are on different devices, tested on the page",
     'format_row': "formats one line of the metrics table",
     'normalized_ds': "the Dataset of normalised MNIST that get_mnist_dls wraps",
     'get_mnist_dls': "MNIST's four tensors put into DataLoaders with get_dls",
     'plot_history': "a matplotlib plot of the losses, shown on the page",
-    'CLIError': "the exception a command raises to print one line and exit 2",
+    'CLIError': "the exception a command raises to print one line and exit with its status",
     '_check': "raises CLIError when a condition fails",
-    '_new_run_dir': "names a new run folder runs/<date>-<n>",
-    '_check_out': "refuses an --out folder that holds another run, tested on the page",
-    '_run_dir': "finds the model file in a run folder",
+    '_new_run_dir': "names a new run folder under runs/ from the date and time",
+    '_check_out': "refuses an --out folder that exists or cannot be written, removes killed runs' leftovers; tested on the page",
+    '_run_dir': "names the run folder and checks it on the main process, for every process",
     '_Parser': "argparse's parser printing one line on a usage error",
     '_recipe_defaults': "the defaults of every recipe, for --help",
     '_timed_protocol': "the HTTP protocol class with a header time limit, tested on the page",
-    '_where': "the address the server prints",
+    '_where': "says who can connect to the address the server listens on",
     'serve': "starts the HTTP server; the page runs it",
     '_ArrayUnpickler': "the restricted unpickler for mnist.pkl.gz, tested on the page",
     '_fetch': "the HTTP download, never called in tests (no network)",
@@ -146,16 +147,7 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     probs += [f"fetched from outside the site: {u}" for u in outside]
     return probs, len(page.locator('main img').all())
 
-PAD_DIGITS = {'1': [[(150, 40), (145, 240)]], '7': [[(70, 60), (210, 60), (120, 235)]]}  # strokes on the 280x280 pad
 PAGE_WEIGHT = 1_000_000  # bytes the pad may add to a page (its scripts, the model, the style sheet)
-
-def draw(page, strokes):
-    "Draw `strokes` with the mouse on the page's pad (after Clear)"
-    page.click('.mp-clear'); box = page.locator('.mp-pad').bounding_box()
-    for stroke in strokes:
-        page.mouse.move(box['x'] + stroke[0][0], box['y'] + stroke[0][1]); page.mouse.down()
-        for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=12)
-        page.mouse.up()
 
 def check_pad(page, site, url, shot=None):
     "Problems of the drawing pad on the page: the model it runs is the site's model file, computed as PyTorch does, and reads a drawn digit"
@@ -175,7 +167,7 @@ def check_pad(page, site, url, shot=None):
     js = torch.tensor(page.evaluate("xs => xs.map(x => window.mnistScratch.forward(x).logits)", x.tolist()))
     diff = (js - net(normalize(x, cfg['mean'], cfg['std'])).detach()).abs().max().item()
     if diff > 1e-4: probs.append(f"the pad's logits differ from PyTorch's by {diff:.1e}")
-    for digit, strokes in PAD_DIGITS.items():
+    for digit, strokes in DIGITS.items():
         draw(page, strokes)
         page.wait_for_function("window.mnistScratch.last !== null", timeout=30_000)
         said = page.inner_text('.mp-prediction')

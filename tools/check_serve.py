@@ -22,6 +22,14 @@ DIGITS = {  # strokes in canvas pixels (280 x 280), as a person draws them
 SEEN = "(() => { const d = document.getElementById('seen').getContext('2d').getImageData(0, 0, 28, 28).data;"
 SEEN += " let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s; })()"
 
+def draw(page, strokes):
+    "Clear the page's pad, then draw `strokes` on it with the mouse (each a list of points on the 280x280 canvas)"
+    page.click('.mp-clear'); box = page.locator('.mp-pad').bounding_box()
+    for stroke in strokes:
+        page.mouse.move(box['x'] + stroke[0][0], box['y'] + stroke[0][1]); page.mouse.down()
+        for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=12)
+        page.mouse.up()
+
 def wait_for(page, f, timeout=10):
     "Poll `f(page)` until it is true or `timeout` seconds pass (Playwright's wait_for_function needs eval, which the page's CSP forbids)"
     t = time.time()
@@ -52,13 +60,8 @@ def main():
         page.goto(f'http://127.0.0.1:{port}/')
         if not wait_for(page, lambda p: p.inner_text('#info').startswith('model '), 60): problems.append("the page did not load the model's info")
         if not wait_for(page, lambda p: p.locator('.mp-pad').count() == 1, 30): problems.append("the page has no drawing pad")
-        box = page.locator('.mp-pad').bounding_box()
         for digit, strokes in DIGITS.items():
-            page.click('.mp-clear')
-            for stroke in strokes:
-                page.mouse.move(box['x'] + stroke[0][0], box['y'] + stroke[0][1]); page.mouse.down()
-                for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=10)
-                page.mouse.up()
+            draw(page, strokes)
             if not wait_for(page, lambda p: p.inner_text('#prediction') == digit, 30):
                 problems.append(f"drew a {digit}, the page says {page.inner_text('#prediction')!r}")
             if page.evaluate(SEEN) == 0: problems.append(f"drew a {digit}: the prepared image is empty")
