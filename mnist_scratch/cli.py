@@ -42,12 +42,15 @@ def _new_run_dir(root='runs'):
 # %% ../nbs/11_cli.ipynb #24c29495
 def _check_out(out):
     "Refuse `out` if it exists or cannot be written; remove leftovers of killed runs beside it"
-    if out.exists() or out.is_symlink(): raise CLIError(f"{out} already exists: runs are never overwritten, choose another --out")
+    if out.exists() or out.is_symlink():
+        raise CLIError(f"{out} already exists: runs are never overwritten, choose another --out")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        for name in remove_stale(out.parent): print(f"removed {out.parent/name}, left by a run that was killed", file=sys.stderr)
+        for name in remove_stale(out.parent):
+            print(f"removed {out.parent/name}, left by a run that was killed", file=sys.stderr)
         probe = _tmp_beside(out); probe.mkdir(); probe.rmdir()
-    except OSError as e: raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
+    except OSError as e:
+        raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
 
 def _run_dir(out):
     "The run folder, checked on the main process before any training; every process learns the outcome"
@@ -64,22 +67,28 @@ def save_run(out, learn, metrics):
     "Write the run folder `out` at once: the model, `metrics.json` and the plots, or nothing"
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     try: writing = atomic_path(out, overwrite=False); tmp = writing.__enter__()
-    except OSError as e: raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
+    except OSError as e:
+        raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
     try:
         tmp.mkdir()
         save_model(getattr(learn.model, 'module', learn.model), tmp/MODEL_FILE, learn.config)
         (tmp/'metrics.json').write_text(json.dumps(metrics, indent=2))
         recorder = next(cb for cb in learn.cbs if isinstance(cb, RecorderCB))
-        cm = confusion_matrix(learn.test_scores.argmax(1), learn.test_targets, len(learn.config['classes']))
-        figs = dict(loss=plot_history(metrics['epochs']), loss_batches=recorder.plot_loss(), confusion=plot_confusion(cm, learn.config['classes']))
+        cm = confusion_matrix(learn.test_scores.argmax(1), learn.test_targets,
+                              len(learn.config['classes']))
+        figs = dict(loss=plot_history(metrics['epochs']), loss_batches=recorder.plot_loss(),
+                    confusion=plot_confusion(cm, learn.config['classes']))
         if metrics['config']['lr_find']: figs['lr_find'] = learn.lr_find_fig
         for name, fig in figs.items(): fig.savefig(tmp/f'{name}.png', dpi=100, bbox_inches='tight')
         plt.close('all')
-        if out.exists(): raise CLIError(f"{out} was created by another run while this one trained: runs are never overwritten; nothing was written")
+        if out.exists():
+            raise CLIError(f"{out} was created by another run while this one trained: runs are "
+                           "never overwritten; nothing was written")
     except BaseException as e:
         writing.__exit__(type(e), e, e.__traceback__); raise
     try: writing.__exit__(None, None, None)
-    except OSError as e: raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
+    except OSError as e:
+        raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
 
 # %% ../nbs/11_cli.ipynb #31b17aca
 def train(arch:Param("the recipe to train, one of: {arch}", str)='cnn',
@@ -87,41 +96,60 @@ def train(arch:Param("the recipe to train, one of: {arch}", str)='cnn',
           lr:float=None,        # learning rate, the schedule's peak (default: the recipe's: {lr})
           bs:int=None,          # batch size (default: the recipe's: {bs})
           nh:int=None,          # hidden units, for a recipe that has them (default: {nh})
-          momentum:float=None,  # SGD momentum (default: the recipe's: {momentum}; one-cycle cycles it 0.95-0.85-0.95 instead)
+          # SGD momentum (default: the recipe's: {momentum};
+          # one-cycle cycles it 0.95-0.85-0.95 instead)
+          momentum:float=None,
           wd:float=None,        # weight decay (default: the recipe's: {wd})
           opt:Param('optimiser', str, choices=['sgd', 'adam'])='sgd',
-          sched:Param("learning-rate schedule (default: the recipe's: {sched})", str, choices=['cosine', 'one-cycle'])=None,
-          precision:Param("forward pass in bf16 or fp32 (default: the recipe's: {precision})", str, choices=['bf16', 'fp32'])=None,
-          tta:bool=False,       # test-time augmentation: average the predictions over shifted copies of each test image
-          lr_find:bool=False,   # run the learning-rate finder first and train at its suggestion (unless --lr is given)
+          sched:Param("learning-rate schedule (default: the recipe's: {sched})", str,
+                      choices=['cosine', 'one-cycle'])=None,
+          precision:Param("forward pass in bf16 or fp32 (default: the recipe's: {precision})", str,
+                          choices=['bf16', 'fp32'])=None,
+          # test-time augmentation: average the predictions over shifted copies of each test image
+          tta:bool=False,
+          # run the learning-rate finder first and train at its suggestion (unless --lr is given)
+          lr_find:bool=False,
           seed:int=0,           # random seed, in [0, 2**32)
-          threads:int=1,        # intra-op CPU threads per process (1: fastest on a busy machine; 2 can help an idle one, see bench/)
-          checkpoint:str=None,  # save the run here after each epoch, and resume from it if it holds this same run
-          timeout:int=300,      # seconds a process waits for its peers under torchrun before failing
-          data:str=None,        # folder of IDX files, or an mnist.pkl.gz file (default: the bundled data)
+          # intra-op CPU threads per process (1: fastest on a
+          # busy machine; 2 can help an idle one, see bench/)
+          threads:int=1,
+          # save the run here after each epoch, and resume from it if it holds this same run
+          checkpoint:str=None,
+          # seconds a process waits for its peers under torchrun before failing
+          timeout:int=300,
+          # folder of IDX files, or an mnist.pkl.gz file (default: the bundled data)
+          data:str=None,
           dataset:Param('the dataset', str, choices=['mnist', 'fashion'])='mnist',
           out:str=None,         # folder to write the run to (default: a new folder under runs/)
-          device:Param('auto (CUDA when available), cpu or cuda', str, choices=['auto', 'cpu', 'cuda'])='auto',
-          no_progress:bool=False,  # hide the progress bar (it is shown on a terminal, never in a log file)
+          device:Param('auto (CUDA when available), cpu or cuda', str,
+                       choices=['auto', 'cpu', 'cuda'])='auto',
+          # hide the progress bar (it is shown on a terminal, never in a log file)
+          no_progress:bool=False,
           no_verify:bool=False,    # skip checking the dataset's checksums, for your own IDX files
          ):
     "Train a recipe (the CNN by default) through the `Learner`, evaluate it on the test set, save the model, metrics and plots"
-    settings = dict(epochs=epochs, bs=bs, lr=lr, opt=opt, sched=sched, wd=wd, momentum=momentum, precision=precision, seed=seed, threads=threads)
+    settings = dict(epochs=epochs, bs=bs, lr=lr, opt=opt, sched=sched, wd=wd, momentum=momentum,
+                    precision=precision, seed=seed, threads=threads)
     try: recipe_settings(arch, **settings)  # every setting checked before anything starts
     except ValueError as e: raise CLIError(f"--{e}", 2) from None
-    _check(timeout > 0, f"--timeout must be positive, got {timeout}"); _check(nh is None or nh > 0, f"--nh must be positive, got {nh}")
+    _check(timeout > 0, f"--timeout must be positive, got {timeout}")
+    _check(nh is None or nh > 0, f"--nh must be positive, got {nh}")
     ddp.init(timeout)
     out = _run_dir(out)
     say = print if ddp.is_main() else (lambda *a: None)
     try:
-        learn, metrics = train_recipe(arch, data, dataset, not no_verify, device, tta, lr_find, checkpoint, timeout, not no_progress,
-                                      say=say, args=None if nh is None else dict(nh=nh), out=str(out), **settings)
+        learn, metrics = train_recipe(arch, data, dataset, not no_verify, device, tta, lr_find,
+                                      checkpoint, timeout, not no_progress,
+                                      say=say, args=None if nh is None else dict(nh=nh),
+                                      out=str(out), **settings)
     except KeyboardInterrupt as e:
         e.kept = checkpoint if checkpoint and Path(checkpoint).exists() else None; raise
-    if metrics is None: return out  # another process of a torchrun group: rank 0 measures and writes
+    # another process of a torchrun group: rank 0 measures and writes
+    if metrics is None: return out
     for w in metrics['warnings']: print(f"mnist_scratch train: warning: {w}", file=sys.stderr)
     save_run(out, learn, metrics)
-    print(f"test accuracy {metrics['test_accuracy']:.2%}{' with TTA' if tta else ''} (valid {metrics['valid_accuracy']:.2%}) "
+    print(f"test accuracy {metrics['test_accuracy']:.2%}{' with TTA' if tta else ''} (valid "
+          f"{metrics['valid_accuracy']:.2%}) "
           f"in {metrics['seconds']:.1f} s; wrote {out}/")
     return out
 
@@ -131,15 +159,22 @@ def _report(clf, scores, x, y, folder, what, prefix='eval_'):
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     classes = clf.classes
     cm = confusion_matrix(scores.argmax(1), y, len(classes))
-    print(f"{what}: {(scores.argmax(1) == y).float().mean().item():.2%} on {len(y):,} images ({clf.config['arch']})")
-    print("per-class accuracy: " + ', '.join(f"{c}: {a:.1%}" for c, a in zip(classes, per_class_accuracy(cm))))
+    print(f"{what}: {(scores.argmax(1) == y).float().mean().item():.2%} on {len(y):,} images "
+          f"({clf.config['arch']})")
+    print("per-class accuracy: "
+          + ', '.join(f"{c}: {a:.1%}" for c, a in zip(classes, per_class_accuracy(cm))))
     w = max(len(c) for c in classes)
     print("confusion matrix (rows: actual, columns: predicted):")
-    for c, row in zip(classes, cm.tolist()): print(f"  {c:>{w}} " + ' '.join(f"{v:>5}" for v in row))
-    print("most confused (actual -> predicted: count): " + ', '.join(f"{a} -> {p}: {n}" for a, p, n in most_confused(cm, classes)))
+    for c, row in zip(classes, cm.tolist()):
+        print(f"  {c:>{w}} " + ' '.join(f"{v:>5}" for v in row))
+    print("most confused (actual -> predicted: count): "
+          + ', '.join(f"{a} -> {p}: {n}" for a, p, n in most_confused(cm, classes)))
     folder.mkdir(parents=True, exist_ok=True)
-    names = [f'{prefix}confusion.png', 'top_losses.png' if prefix == 'eval_' else f'{prefix}top_losses.png']
-    for name, fig in zip(names, [plot_confusion(cm, classes), plot_top_losses(x, y, scores, classes=classes)]):
+    names = [f'{prefix}confusion.png',
+             'top_losses.png' if prefix == 'eval_' else f'{prefix}top_losses.png']
+    for name, fig in zip(names,
+                         [plot_confusion(cm, classes),
+                          plot_top_losses(x, y, scores, classes=classes)]):
         try:
             with atomic_path(folder/name) as tmp: fig.savefig(tmp, dpi=100, bbox_inches='tight')
         finally: plt.close(fig)
@@ -148,10 +183,14 @@ def _report(clf, scores, x, y, folder, what, prefix='eval_'):
 
 # %% ../nbs/11_cli.ipynb #ev000001
 def evaluate(model:str,        # the model file (or run folder) written by `train`
-             images:str=None,  # a folder of your own labelled images, one sub-folder per class (DIR/7/*.png), instead of the test set
-             data:str=None,    # folder of IDX files, or an mnist.pkl.gz file (default: the model's dataset, bundled)
+             # a folder of your own labelled images, one sub-folder
+             # per class (DIR/7/*.png), instead of the test set
+             images:str=None,
+             # folder of IDX files, or an mnist.pkl.gz file (default: the model's dataset, bundled)
+             data:str=None,
              out:str=None,     # folder for the plots (default: the model's folder)
-             tta:bool=False,   # test-time augmentation: average the predictions over shifted copies of each image
+             # test-time augmentation: average the predictions over shifted copies of each image
+             tta:bool=False,
              no_verify:bool=False, # skip checking the dataset's checksums, for your own IDX files
             ):
     "Accuracy, per-class accuracy, the confusion matrix, the most confused pairs and the top losses of a model, on the test set or your images"
@@ -160,9 +199,11 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
     if images:
         x, y, errors = load_image_folder(images, clf.classes)
         for e in errors: print(f"mnist_scratch evaluate: skipped {e}", file=sys.stderr)
-        return _report(clf, clf.scores(x, tta), x, y, folder, f"accuracy on {images}" + (' (with TTA)' if tta else ''), 'images_')
+        return _report(clf, clf.scores(x, tta), x, y, folder,
+                       f"accuracy on {images}" + (' (with TTA)' if tta else ''), 'images_')
     x_test, y_test = get_test_data(data, clf.config.get('dataset', 'mnist'), not no_verify)
-    return _report(clf, clf.scores(x_test, tta), x_test, y_test, folder, 'test accuracy' + (' (with TTA)' if tta else ''))
+    return _report(clf, clf.scores(x_test, tta), x_test, y_test, folder,
+                   'test accuracy' + (' (with TTA)' if tta else ''))
 
 # %% ../nbs/11_cli.ipynb #31eee827
 def predict(images:Param('image files (PNG, JPEG, ...), any size, either polarity', str, nargs='+'),
@@ -176,7 +217,9 @@ def predict(images:Param('image files (PNG, JPEG, ...), any size, either polarit
             if len(images) == 1: raise
             errors.append(e); print(f"mnist_scratch predict: error: {e}", file=sys.stderr); continue
         top = torch.tensor(r['probabilities']).topk(3)
-        print(f"{fn}: {r['digit']}  (" + ', '.join(f"{clf.classes[j]}: {q:.1%}" for q, j in zip(top.values.tolist(), top.indices.tolist())) + ")")
+        print(f"{fn}: {r['digit']}  ("
+              + ', '.join(f"{clf.classes[j]}: {q:.1%}"
+                          for q, j in zip(top.values.tolist(), top.indices.tolist())) + ")")
         res.append(r['digit'])
     if errors: raise CLIError(f"{len(errors)} of {len(images)} images could not be read")
     return res
@@ -188,7 +231,8 @@ def export(model:str,  # the model file (or run folder) written by `train`
     "Write the model as a draw-a-digit web page that runs it in the browser, with no server"
     sizes = export_web(model, out)
     page = sum(sizes.values()) - sizes.get('model.safetensors', 0)
-    print(f"wrote {out}/: open {out}/index.html in a browser ({page / 1e6:.2f} MB for the page, {len(sizes)} files)")
+    print(f"wrote {out}/: open {out}/index.html in a browser ({page / 1e6:.2f} MB for the "
+          f"page, {len(sizes)} files)")
     return sizes
 
 # %% ../nbs/11_cli.ipynb #20094645
@@ -201,9 +245,12 @@ class _Parser(argparse.ArgumentParser):
 def _recipe_defaults():
     "Each recipe's defaults, as the help of `train` lists them"
     rs = list(RECIPES.values())
-    each = lambda f, where=lambda r: True: ', '.join(f"{r.name} {f(r)}" for r in rs if where(r)) or 'none'
-    return dict(arch=', '.join(RECIPES), epochs=each(lambda r: r.epochs), bs=each(lambda r: r.bs), wd=each(lambda r: f"{r.wd:g}"),
-                lr=each(lambda r: f"{r.lr['sgd']:g} with sgd, {r.lr['adam']:g} with adam"), sched=each(lambda r: r.sched),
+    each = lambda f, where=lambda r: True: ', '.join(
+        f"{r.name} {f(r)}" for r in rs if where(r)) or 'none'
+    return dict(arch=', '.join(RECIPES), epochs=each(lambda r: r.epochs), bs=each(lambda r: r.bs),
+                wd=each(lambda r: f"{r.wd:g}"),
+                lr=each(lambda r: f"{r.lr['sgd']:g} with sgd, {r.lr['adam']:g} with adam"),
+                sched=each(lambda r: r.sched),
                 precision=each(lambda r: r.precision), momentum=each(lambda r: r.momentum),
                 nh=each(lambda r: r.args['nh'], lambda r: 'nh' in r.args))
 
@@ -213,20 +260,27 @@ def _add_args(p, func, fmt, choices=None):
     for k, v in docments(func, full=True, returns=False, eval_str=True).items():
         a = v.anno if isinstance(v.anno, Param) else Param(v.docment, v.anno)
         help, names = (a.help or '').format(**fmt).replace('%', '%%'), [f"--{k.replace('_', '-')}"] + ([f"--{k}"] if '_' in k else [])
-        if v.default is inspect.Parameter.empty and a.nargs: p.add_argument(k, nargs=a.nargs, help=help)
+        if v.default is inspect.Parameter.empty and a.nargs:
+            p.add_argument(k, nargs=a.nargs, help=help)
         elif a.type is bool: p.add_argument(*names, dest=k, action='store_true', help=help)
         else:
-            required, shown = v.default is inspect.Parameter.empty, v.default not in (None, inspect.Parameter.empty)
-            p.add_argument(*names, dest=k, type=a.type, choices=(choices or {}).get(k, a.choices), required=required, default=None if required else v.default,
-                           help=help + (f" (default: {v.default})" if shown else '') + (' (required)' if required else ''))
+            required, shown = v.default is inspect.Parameter.empty, v.default not in (
+                None, inspect.Parameter.empty)
+            p.add_argument(*names, dest=k, type=a.type, choices=(choices or {}).get(k, a.choices),
+                           required=required, default=None if required else v.default,
+                           help=help + (f" (default: {v.default})" if shown else '')
+                           + (' (required)' if required else ''))
 
 def _parser():
     "The `mnist_scratch` parser: one sub-command for each of `COMMANDS`, each with `--debug`"
-    p = _Parser(prog='mnist_scratch', description="Train, evaluate and use an MNIST digit classifier written from scratch")
+    p = _Parser(prog='mnist_scratch',
+                description="Train, evaluate and use an MNIST digit classifier written from scratch")
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser, required=True)
     for name, f in COMMANDS.items():
-        sp = sub.add_parser(name, help=f.__doc__.replace('`', '').replace('%', '%%'), description=f.__doc__.replace('`', '').replace('%', '%%'))
-        _add_args(sp, f, *((_recipe_defaults(), dict(arch=list(RECIPES))) if name == 'train' else ({},)))
+        sp = sub.add_parser(name, help=f.__doc__.replace('`', '').replace('%', '%%'),
+                            description=f.__doc__.replace('`', '').replace('%', '%%'))
+        _add_args(sp, f,
+                  *((_recipe_defaults(), dict(arch=list(RECIPES))) if name == 'train' else ({},)))
         sp.add_argument('--debug', action='store_true', help='show tracebacks')
     return p
 
@@ -244,12 +298,15 @@ def main(argv=None):
     except SystemExit as e: return e.code  # --help
     except KeyboardInterrupt as e:
         sig, kept = 'SIGTERM' if isinstance(e, Terminated) else 'Ctrl-C', getattr(e, 'kept', None)
-        print(f"mnist_scratch {cmd}: interrupted ({sig}); " + (f"the checkpoint {kept} is kept: run the same command to resume; nothing else was written"
+        print(f"mnist_scratch {cmd}: interrupted ({sig}); "
+              + (f"the checkpoint {kept} is kept: run the same command to resume; "
+                 "nothing else was written"
               if kept else "nothing was written"), file=sys.stderr)
         return 143 if sig == 'SIGTERM' else 130
     except Exception as e:
         if debug: raise
-        where = f"rank {os.environ.get('RANK')} of {os.environ.get('WORLD_SIZE')}: " if ddp.launched() else ''
+        where = (f"rank {os.environ.get('RANK')} of {os.environ.get('WORLD_SIZE')}: "
+                 if ddp.launched() else '')
         msg = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
         print(f"mnist_scratch {cmd}: error: {where}{msg}", file=sys.stderr)
         return getattr(e, 'code', 1) if isinstance(getattr(e, 'code', 1), int) else 1

@@ -27,7 +27,8 @@ def _pad(x, p):
 # %% ../nbs/06_conv.ipynb #340e01b6
 def im2col(x, kh, kw, stride=1):
     "The `kh` x `kw` patches of `x` (N, C, H, W) at `stride`, as columns: (N, C*kh*kw, oh*ow), and oh, ow"
-    p = x.unfold(2, kh, stride).unfold(3, kw, stride)  # N, C, oh, ow, kh, kw: a view, nothing copied yet
+    # N, C, oh, ow, kh, kw: a view, nothing copied yet
+    p = x.unfold(2, kh, stride).unfold(3, kw, stride)
     n, c, oh, ow = p.shape[:4]
     return p.permute(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow), oh, ow
 
@@ -69,9 +70,12 @@ def conv_block(ni, nf, ks=3, stride=2, norm=nn.BatchNorm2d):
 # %% ../nbs/06_conv.ipynb #2b409bd3
 def get_cnn(chs=(16, 32, 64, 128), n_out=10, norm=nn.BatchNorm2d):
     "Stride-2 conv blocks from 28x28 digits (rows of 784) through `chs` channels, global average pooling, a linear head"
-    blocks = [conv_block(1, chs[0], 5, norm=norm)] + [conv_block(a, b, norm=norm) for a, b in zip(chs, chs[1:])]
-    model = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), *blocks, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(chs[-1], n_out))
-    return model.to(memory_format=torch.channels_last)  # the layout oneDNN's convolutions prefer (measured below)
+    blocks = [conv_block(1, chs[0], 5, norm=norm)] + [
+        conv_block(a, b, norm=norm) for a, b in zip(chs, chs[1:])]
+    model = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), *blocks, nn.AdaptiveAvgPool2d(1),
+                          nn.Flatten(), nn.Linear(chs[-1], n_out))
+    # the layout oneDNN's convolutions prefer (measured below)
+    return model.to(memory_format=torch.channels_last)
 
 # %% ../nbs/06_conv.ipynb #cee3851e
 def shift_batch(x, dy, dx, p, fill=None):
@@ -96,7 +100,8 @@ class BatchShiftCB(BatchTransformCB):
 # %% ../nbs/06_conv.ipynb #wa000002
 def affine_grid(theta, h, w):
     "Where each pixel of an `h` x `w` output samples its input under affine maps `theta` (N, 2, 3), in [-1, 1] coordinates"
-    lin = lambda n: (torch.arange(n, device=theta.device, dtype=theta.dtype) * 2 + 1) / n - 1  # the pixel centres
+    # the pixel centres
+    lin = lambda n: (torch.arange(n, device=theta.device, dtype=theta.dtype) * 2 + 1) / n - 1
     gy, gx = torch.meshgrid(lin(h), lin(w), indexing='ij')
     base = torch.stack([gx, gy, torch.ones_like(gx)], -1).reshape(1, h * w, 3)
     return (base @ theta.transpose(1, 2)).reshape(len(theta), h, w, 2)
@@ -108,8 +113,10 @@ def random_affine(x, rot=10., scale=0.1, shear=0.1, shift=0.15):
     n, _, h, w = x.shape
     a, s, sh = _uniform(n, -rot, rot, x) * math.pi / 180, 1 + _uniform(n, -scale, scale, x), _uniform(n, -shear, shear, x)
     c, si = a.cos() / s, a.sin() / s
-    theta = torch.stack([torch.stack([c, -si + sh, _uniform(n, -shift, shift, x)], 1), torch.stack([si, c, _uniform(n, -shift, shift, x)], 1)], 1)
-    return F.grid_sample(x, affine_grid(theta, h, w), align_corners=False)  # outside the image: 0, the background
+    theta = torch.stack([torch.stack([c, -si + sh, _uniform(n, -shift, shift, x)], 1),
+                         torch.stack([si, c, _uniform(n, -shift, shift, x)], 1)], 1)
+    # outside the image: 0, the background
+    return F.grid_sample(x, affine_grid(theta, h, w), align_corners=False)
 
 # %% ../nbs/06_conv.ipynb #wa000005
 def dilate(x):
@@ -155,20 +162,24 @@ def random_lowres(x, p=0.1, sizes=(8, 16)):
     "A share `p` of the images averaged down to `k` x `k` (`k` drawn from `sizes`) and scaled back up, strokes at full brightness again"
     k = int(torch.randint(sizes[0], sizes[1] + 1, ()))
     def f(b):
-        lo = F.interpolate(F.interpolate(b, size=(k, k), mode='area'), size=b.shape[2:], mode='bilinear', align_corners=False)
+        lo = F.interpolate(F.interpolate(b, size=(k, k), mode='area'), size=b.shape[2:],
+                           mode='bilinear', align_corners=False)
         return lo / lo.amax((2, 3), keepdim=True).clamp_min(1e-6)
     return _some(x, p, f)
 
 def random_contrast(x, p=0.15, gamma=(0.6, 1.6)):
     "A share `p` of the images' strokes reshaped by a random gamma in `gamma`"
-    return _some(x, p, lambda b: b.clamp(0, 1) ** torch.exp(_uniform(len(b), math.log(gamma[0]), math.log(gamma[1]), b))[:, None, None, None])
+    return _some(x, p,
+                 lambda b: b.clamp(0, 1) ** torch.exp(_uniform(len(b), math.log(gamma[0]), math.log(gamma[1]), b))[:, None, None, None])
 
 # %% ../nbs/06_conv.ipynb #wa000010
-def wild_augment(x, rot=10., scale=0.1, shear=0.1, shift=0.15, thick=0.2, thin=0.1, blur=0.15, lowres=0.1, contrast=0.15):
+def wild_augment(x, rot=10., scale=0.1, shear=0.1, shift=0.15, thick=0.2, thin=0.1, blur=0.15,
+                 lowres=0.1, contrast=0.15):
     "Normalised rows of 784 pixels as digits from the wild: moved, thickened or thinned, blurred, low-resolution, other contrast"
     bg = x.amin(); z = (x - bg).reshape(len(x), 1, 28, 28); top = z.amax().clamp_min(1e-6)
     z = random_affine(z / top, rot, scale, shear, shift)
-    z = random_contrast(random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres), contrast)
+    z = random_contrast(random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres),
+                        contrast)
     return (z * top + bg).reshape(x.shape)
 
 # %% ../nbs/06_conv.ipynb #6b559bcf
@@ -181,7 +192,8 @@ def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000):
         for dy, dx in shifts:
             for_each = lambda t: torch.full((len(x),), t, dtype=torch.long, device=x.device)
             xs = shift_batch(x, for_each(dy), for_each(dx), 1, fill=x.amin().item())
-            probs = probs + torch.cat([model(xs[i:i+bs]).float().softmax(1) for i in range(0, len(xs), bs)])
+            probs = probs + torch.cat([model(xs[i:i+bs]).float().softmax(1)
+                                       for i in range(0, len(xs), bs)])
     return probs / len(shifts)
 
 # %% ../nbs/06_conv.ipynb #6db257d8
@@ -190,10 +202,12 @@ class BF16CB(Callback):
     order = BatchTransformCB.order + 1  # the last to touch the batch before the model
     ctx = None
     def before_batch(self, learn):
-        self.ctx = torch.autocast(learn.batch[0].device.type, dtype=torch.bfloat16); self.ctx.__enter__()
+        self.ctx = torch.autocast(learn.batch[0].device.type, dtype=torch.bfloat16)
+        self.ctx.__enter__()
     def _leave(self, learn=None):
         if self.ctx is not None: self.ctx.__exit__(None, None, None); self.ctx = None
-    after_loss = after_batch = cleanup_fit = _leave  # after the loss; a cancelled batch; any exception that ends the fit
+    # after the loss; a cancelled batch; any exception that ends the fit
+    after_loss = after_batch = cleanup_fit = _leave
 
 # %% ../nbs/06_conv.ipynb #7af7fc8c
 _ = register_arch('cnn', get_cnn)

@@ -29,8 +29,11 @@ def get_data(path=None, dataset='mnist', verify=True, cache=True):
         return (*_to_tensors(xt, yt), *_to_tensors(xv, yv))
     d = load_idx_folder(path, dataset, verify, cache, parts=('train',))
     n = len(d['x_train']) - 10_000
-    if n <= 0: raise ValueError(f"{path}: {len(d['x_train'])} training images leave nothing after the 10,000 for validation")
-    return (*_to_tensors(d['x_train'][:n], d['y_train'][:n]), *_to_tensors(d['x_train'][n:], d['y_train'][n:]))
+    if n <= 0:
+        raise ValueError(f"{path}: {len(d['x_train'])} training images leave nothing after the "
+                         "10,000 for validation")
+    return (*_to_tensors(d['x_train'][:n], d['y_train'][:n]),
+            *_to_tensors(d['x_train'][n:], d['y_train'][n:]))
 
 # %% ../nbs/01_data.ipynb #3a198583
 def get_test_data(path=None, dataset='mnist', verify=True, cache=True):
@@ -72,8 +75,10 @@ def normalize(x, mean, std):
     return (x - mean) / std
 
 # %% ../nbs/01_data.ipynb #75a9a485
-MAX_PIXELS = 40_000_000  # an image of one digit larger than 40 megapixels is refused before it is decoded
-WORK_SIZE = 1024         # larger images are reduced to about this many pixels a side while (JPEG) or after decoding
+# an image of one digit larger than 40 megapixels is refused before it is decoded
+MAX_PIXELS = 40_000_000
+# larger images are reduced to about this many pixels a side while (JPEG) or after decoding
+WORK_SIZE = 1024
 
 def _load_gray(fn, name=None):
     "Image file `fn` (or its bytes, called `name`) as grayscale floats in [0, 1], transparency over white, 16-bit kept"
@@ -83,17 +88,23 @@ def _load_gray(fn, name=None):
         if fn.is_dir(): raise ValueError(f"{fn}: is a folder, not an image file")
         if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such image file")
     try:
-        with warnings.catch_warnings():  # our own pixel limit, below, says what Pillow's warning would
+        # our own pixel limit, below, says what Pillow's warning would
+        with warnings.catch_warnings():
             warnings.simplefilter('ignore', Image.DecompressionBombWarning)
             im = Image.open(src)
         with im:
             w, h = im.size
             if w * h > MAX_PIXELS:
-                raise _TooBig(f"{fn}: {w}x{h} is {w * h / 1e6:.0f} megapixels, over the {MAX_PIXELS / 1e6:.0f}-megapixel limit for an image of a digit")
-            if max(w, h) > 2 * WORK_SIZE: im.draft('L', (w * WORK_SIZE // max(w, h), h * WORK_SIZE // max(w, h)))  # JPEG: decode smaller
+                raise _TooBig(f"{fn}: {w}x{h} is {w * h / 1e6:.0f} megapixels, over the "
+                              f"{MAX_PIXELS / 1e6:.0f}-megapixel limit for an image of a digit")
+            # JPEG: decode smaller
+            if max(w, h) > 2 * WORK_SIZE:
+                im.draft('L', (w * WORK_SIZE // max(w, h), h * WORK_SIZE // max(w, h)))
             im.load()
-            if max(im.size) > 2 * WORK_SIZE and im.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'): im.thumbnail((WORK_SIZE, WORK_SIZE))
-            if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):  # 16- or 32-bit grayscale: scale its own range, do not clip to 8 bits
+            if max(im.size) > 2 * WORK_SIZE and im.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
+                im.thumbnail((WORK_SIZE, WORK_SIZE))
+            # 16- or 32-bit grayscale: scale its own range, do not clip to 8 bits
+            if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
                 a = _reduce(np.asarray(im, dtype=np.float32), 2 * WORK_SIZE)
                 return a / (255. if a.max() <= 255 else 65535. if a.max() <= 65535 else a.max())
             if im.mode in ('RGBA', 'LA', 'PA') or 'transparency' in im.info:
@@ -101,7 +112,8 @@ def _load_gray(fn, name=None):
             return np.asarray(im.convert('L'), dtype=np.float32) / 255
     except _TooBig as e: raise ValueError(str(e)) from None
     except Image.DecompressionBombError as e:
-        raise ValueError(f"{fn}: over the {MAX_PIXELS / 1e6:.0f}-megapixel limit for an image of a digit ({e})") from None
+        raise ValueError(f"{fn}: over the {MAX_PIXELS / 1e6:.0f}-megapixel limit for an "
+                         f"image of a digit ({e})") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as e:
         raise ValueError(f"{fn}: not an image file Pillow can read ({type(e).__name__})") from None
 
@@ -121,7 +133,8 @@ def _window(a, k, f):
     return f(np.lib.stride_tricks.sliding_window_view(p, (k, k)), axis=(-2, -1))
 
 def _resize(a, w, h, resample=Image.BILINEAR):
-    return np.asarray(Image.fromarray(a.astype(np.float32), 'F').resize((w, h), resample), dtype=np.float32)
+    return np.asarray(Image.fromarray(a.astype(np.float32), 'F').resize((w, h), resample),
+                      dtype=np.float32)
 
 def _background(a, size=48):
     "The paper's light under light ink: a grey opening (minimum then maximum over windows wider than a stroke), on a thumbnail"
@@ -140,7 +153,8 @@ def _otsu(a, bins=64):
 def _levels(a):
     "`a` with what is left of the paper (its level and noise, then half Otsu's threshold) set to 0, the ink stretched to 1"
     b = a[a <= np.median(a)]  # the paper's half of the pixels
-    low = min(0.3, 4 * 1.4826 * np.median(np.abs(b - np.median(b))) + np.median(b)) if len(b) else 0.
+    low = min(0.3,
+              4 * 1.4826 * np.median(np.abs(b - np.median(b))) + np.median(b)) if len(b) else 0.
     if low > 0.01: a = np.clip((a - low) / (1 - low), 0, 1)
     low = _otsu(a) / 2
     return np.clip((a - low) / (1 - low), 0, 1)
@@ -148,7 +162,8 @@ def _levels(a):
 def _ink(a, fn):
     "Grayscale `a` as light ink on a black background: polarity found, uneven light and noise taken out, ink spanning 0 to 1"
     med, lo, hi = np.median(a), np.percentile(a, 0.5), np.percentile(a, 99.5)
-    if med - lo > hi - med: a = 1 - a  # the darkest pixels are farther from the paper than the lightest: dark ink
+    # the darkest pixels are farther from the paper than the lightest: dark ink
+    if med - lo > hi - med: a = 1 - a
     a = np.clip(a - _background(a), 0, None)
     if min(a.shape) >= 48:  # sensor noise: a 3x3 median at the working size
         a = np.asarray(Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8)).filter(ImageFilter.MedianFilter(3)), dtype=np.float32) / 255

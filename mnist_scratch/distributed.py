@@ -33,7 +33,8 @@ def rank():
 
 def process_device(device='auto'):
     "This process's device: under torchrun with CUDA and `device='auto'`, its own GPU; else `default_device(device)`"
-    if world_size() == 1 or device != 'auto' or not torch.cuda.is_available(): return default_device(device)
+    if world_size() == 1 or device != 'auto' or not torch.cuda.is_available():
+        return default_device(device)
     return torch.device('cuda', torch.cuda.current_device())
 
 # %% ../nbs/15_distributed.ipynb #d9028722
@@ -66,12 +67,16 @@ def broadcast(obj):
 # %% ../nbs/15_distributed.ipynb #0d272fdb
 class DistributedSampler:
     "The share of rank `rank` of `n` indices over `num_replicas` processes, as `torch.utils.data.DistributedSampler`"
-    def __init__(self, n, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False, pad=True):
+    def __init__(self, n, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False,
+                 pad=True):
         num_replicas = world_size() if num_replicas is None else num_replicas
-        rank = (dist.get_rank() if dist.is_initialized() else 0) if rank is None else rank  # the argument hides `rank()`
-        if not 0 <= rank < num_replicas: raise ValueError(f"rank {rank} is not in [0, {num_replicas})")
+        # the argument hides `rank()`
+        rank = (dist.get_rank() if dist.is_initialized() else 0) if rank is None else rank
+        if not 0 <= rank < num_replicas:
+            raise ValueError(f"rank {rank} is not in [0, {num_replicas})")
         store_attr(); self.epoch = 0
-        if drop_last and n % num_replicas: self.num_samples = math.ceil((n - num_replicas) / num_replicas)
+        if drop_last and n % num_replicas:
+            self.num_samples = math.ceil((n - num_replicas) / num_replicas)
         elif pad or drop_last: self.num_samples = math.ceil(n / num_replicas)
         else: self.num_samples = len(range(rank, n, num_replicas))
         self.total_size = self.num_samples * num_replicas
@@ -82,11 +87,15 @@ class DistributedSampler:
 @patch
 def indices(self:DistributedSampler):
     "This rank's indices for the current epoch, as a tensor"
-    if self.shuffle: idx = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed + self.epoch))
+    if self.shuffle:
+        idx = torch.randperm(self.n,
+                             generator=torch.Generator().manual_seed(self.seed + self.epoch))
     else: idx = torch.arange(self.n)
     if not (self.pad or self.drop_last): return idx[self.rank::self.num_replicas]
     if self.drop_last: idx = idx[:self.total_size]
-    elif self.total_size > self.n: idx = torch.cat([idx, idx.repeat(math.ceil((self.total_size - self.n) / self.n))[:self.total_size - self.n]])
+    elif self.total_size > self.n:
+        idx = torch.cat([idx,
+                         idx.repeat(math.ceil((self.total_size - self.n) / self.n))[:self.total_size - self.n]])
     return idx[self.rank:self.total_size:self.num_replicas]
 
 @patch
@@ -98,10 +107,16 @@ def distribute_dls(dls, seed=0, num_replicas=None, rank=None):
     W = world_size() if num_replicas is None else num_replicas
     r = (dist.get_rank() if dist.is_initialized() else 0) if rank is None else rank
     bs, vbs = dls.train.batch_sampler.batch_size, dls.valid.batch_sampler.batch_size
-    if bs % W: raise ValueError(f"the batch size {bs} is the global batch: it must be divisible by the {W} processes")
+    if bs % W:
+        raise ValueError(f"the batch size {bs} is the global batch: it must be divisible "
+                         f"by the {W} processes")
     tr, va = dls.train.dataset, dls.valid.dataset
-    return DataLoaders(DataLoader(tr, bs // W, sampler=DistributedSampler(len(tr), W, r, shuffle=True, seed=seed)),
-                       DataLoader(va, max(1, vbs // W), sampler=DistributedSampler(len(va), W, r, shuffle=False, pad=False)))
+    return DataLoaders(DataLoader(tr, bs // W,
+                                  sampler=DistributedSampler(
+                                      len(tr), W, r, shuffle=True, seed=seed)),
+                       DataLoader(va, max(1, vbs // W),
+                                  sampler=DistributedSampler(
+                                      len(va), W, r, shuffle=False, pad=False)))
 
 # %% ../nbs/15_distributed.ipynb #d8d08592
 class DDPCB(Callback):
@@ -120,7 +135,8 @@ class DDPCB(Callback):
 # %% ../nbs/15_distributed.ipynb #9bda5bfc
 class CheckpointCB(Callback):
     "Rank 0 saves the run to `fn` after each epoch; a fit that finds `fn` resumes from it, on every rank, if it is the same `run`"
-    order = MetricsCB.order + 1  # after the metrics callback (its history), before the progress bar (its length)
+    # after the metrics callback (its history), before the progress bar (its length)
+    order = MetricsCB.order + 1
     def __init__(self, fn, run=None, out=None, log=print):
         self.fn, self.run, self.out, self.log, self.resumed, self.lock = Path(fn), dict(run or {}), out, log, None, None
     def before_fit(self, learn):
@@ -135,13 +151,17 @@ class CheckpointCB(Callback):
         learn.opt.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith('opt.')})
         learn.history, learn.start_epoch, self.resumed = state['history'], state['epoch'], state['epoch']
         torch.set_rng_state(state['rng'])
-        if is_main(): self.log(f"resuming from epoch {state['epoch']} of {learn.n_epochs} ({self.fn})")
+        if is_main():
+            self.log(f"resuming from epoch {state['epoch']} of {learn.n_epochs} ({self.fn})")
     def after_epoch(self, learn):
         if not is_main(): return
         opt = {f'opt.{k}': v for k, v in learn.opt.state_dict().items()}
-        state = dict(opt, run=self.run, history=getattr(learn, 'history', []), epoch=learn.epoch + 1, n_epochs=learn.n_epochs,
-                     complete=learn.epoch + 1 == learn.n_epochs, out=self.out, rng=torch.get_rng_state())
-        with atomic_path(self.fn) as tmp: save_model(getattr(learn.model, 'module', learn.model), tmp, learn.config, state=state)
+        state = dict(opt, run=self.run, history=getattr(learn, 'history', []),
+                     epoch=learn.epoch + 1, n_epochs=learn.n_epochs,
+                     complete=learn.epoch + 1 == learn.n_epochs, out=self.out,
+                     rng=torch.get_rng_state())
+        with atomic_path(self.fn) as tmp:
+            save_model(getattr(learn.model, 'module', learn.model), tmp, learn.config, state=state)
     def cleanup_fit(self, learn): self._unlock()
 
 # %% ../nbs/15_distributed.ipynb #ck000002
@@ -152,20 +172,29 @@ def _open(self:CheckpointCB, learn):
         self.fn.parent.mkdir(parents=True, exist_ok=True)
         probe = _tmp_beside(self.fn); probe.write_bytes(b''); probe.unlink()
         self.lock = open(self.fn.with_name(self.fn.name + '.lock'), 'w')
-    except OSError as e: raise ValueError(f"cannot write the checkpoint {self.fn}: {e.strerror or e}") from None
+    except OSError as e:
+        raise ValueError(f"cannot write the checkpoint {self.fn}: {e.strerror or e}") from None
     try: fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError: self._unlock(); raise ValueError(f"the checkpoint {self.fn} is in use by another run (its lock is held)") from None
+    except OSError:
+        self._unlock()
+        raise ValueError(f"the checkpoint {self.fn} is in use by another run (its lock is held)") from None
     if not self.fn.exists(): return None
     fn, config, sd, _ = _read(self.fn)
     state = load_state(self.fn)
-    if not state or 'run' not in state: raise ValueError(f"{self.fn}: a model file, not a checkpoint (it holds no training state)")
-    if (diff := [k for k in sorted(set(state['run']) | set(self.run)) if state['run'].get(k) != self.run.get(k)]):
-        raise ValueError(f"{self.fn} is a checkpoint of another run: " + ', '.join(f"{k} {state['run'].get(k)!r} there, {self.run.get(k)!r} here" for k in diff)
+    if not state or 'run' not in state:
+        raise ValueError(f"{self.fn}: a model file, not a checkpoint (it holds no training state)")
+    if (diff := [k for k in sorted(set(state['run']) | set(self.run))
+                 if state['run'].get(k) != self.run.get(k)]):
+        raise ValueError(f"{self.fn} is a checkpoint of another run: "
+                         + ', '.join(f"{k} {state['run'].get(k)!r} there, {self.run.get(k)!r} here"
+                                     for k in diff)
                          + "; use another checkpoint, or the settings it was made with")
     if state.get('complete'):
-        raise ValueError(f"{self.fn} holds a finished run ({state['epoch']} of {state['n_epochs']} epochs): not trained again; "
+        raise ValueError(f"{self.fn} holds a finished run ({state['epoch']} of {state['n_epochs']} "
+                         "epochs): not trained again; "
                          + (f"its run was written to {state['out']}; " if state.get('out') else '')
-                         + "its model is in it (load_model reads it); use another checkpoint to train anew")
+                         + "its model is in it (load_model reads it); use another "
+                           "checkpoint to train anew")
     return dict(state, weights={k: v for k, v in sd.items() if not k.startswith('~')})
 
 @patch

@@ -18,20 +18,25 @@ from tqdm.auto import tqdm
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype('>i2'), 0x0C: np.dtype('>i4'),
                0x0D: np.dtype('>f4'), 0x0E: np.dtype('>f8')}
 MAX_IDX_BYTES = 1 << 30  # 1 GiB: the most any IDX file is read to, unverified
-KNOWN_MAX_BYTES = 16 + 60_000 * 28 * 28  # MNIST's and Fashion-MNIST's largest file: a verified read never needs more
+# MNIST's and Fashion-MNIST's largest file: a verified read never needs more
+KNOWN_MAX_BYTES = 16 + 60_000 * 28 * 28
 
 def idx_header(data:bytes, name='<bytes>', limit=MAX_IDX_BYTES):
     "`(dtype, shape, header_size)` from the start of IDX bytes `data`; the whole file is `header_size + payload` bytes"
     if len(data) < 4: raise ValueError(f"{name}: {len(data)} bytes is too short for an IDX header")
     zero, code, ndim = struct.unpack('>HBB', data[:4])
-    if zero != 0: raise ValueError(f"{name}: bad IDX magic number 0x{data[:4].hex()} (must start with two zero bytes)")
+    if zero != 0:
+        raise ValueError(f"{name}: bad IDX magic number 0x{data[:4].hex()} (must start "
+                         "with two zero bytes)")
     if code not in _IDX_DTYPES: raise ValueError(f"{name}: unknown IDX dtype code 0x{code:02x}")
     if ndim == 0: raise ValueError(f"{name}: IDX header declares 0 dimensions")
     hdr = 4 + 4*ndim
-    if len(data) < hdr: raise ValueError(f"{name}: truncated IDX header ({len(data)} of {hdr} bytes)")
+    if len(data) < hdr:
+        raise ValueError(f"{name}: truncated IDX header ({len(data)} of {hdr} bytes)")
     shape, dt = struct.unpack(f'>{ndim}I', data[4:hdr]), np.dtype(_IDX_DTYPES[code])
     if prod(shape) * dt.itemsize > limit:
-        raise ValueError(f"{name}: the IDX header declares {prod(shape) * dt.itemsize:,} bytes of {dt} data, over the {limit:,}-byte limit")
+        raise ValueError(f"{name}: the IDX header declares {prod(shape) * dt.itemsize:,} bytes of "
+                         f"{dt} data, over the {limit:,}-byte limit")
     return dt, shape, hdr
 
 # %% ../nbs/13_files.ipynb #e86b0fc9
@@ -40,8 +45,10 @@ def parse_idx(data:bytes, name='<bytes>'):
     dt, shape, hdr = idx_header(data, name)
     need = prod(shape) * dt.itemsize
     if len(data) - hdr != need:
-        raise ValueError(f"{name}: payload is {len(data)-hdr} bytes but the header's shape {shape} of {dt} needs {need}")
-    return np.frombuffer(data, dt, offset=hdr).reshape(shape).astype(dt.newbyteorder('='), copy=False)
+        raise ValueError(f"{name}: payload is {len(data)-hdr} bytes but the header's shape {shape} "
+                         f"of {dt} needs {need}")
+    return np.frombuffer(data, dt, offset=hdr).reshape(shape).astype(
+        dt.newbyteorder('='), copy=False)
 
 # %% ../nbs/13_files.ipynb #826c67a0
 def _raw(fn):
@@ -56,11 +63,14 @@ def _raw(fn):
 def _gunzip(raw, fn, limit=MAX_IDX_BYTES):
     "`raw` decompressed when it is gzip (or `fn` says .gz), else unchanged; at most `limit` bytes are decompressed"
     if raw[:2] != b'\x1f\x8b':
-        if str(fn).endswith('.gz'): raise ValueError(f"{fn}: not a gzip file (it starts with {raw[:4].hex()})")
+        if str(fn).endswith('.gz'):
+            raise ValueError(f"{fn}: not a gzip file (it starts with {raw[:4].hex()})")
         return raw
     try: data = gzip.GzipFile(fileobj=io.BytesIO(raw)).read(limit + 1)
-    except (EOFError, OSError, zlib.error) as e: raise ValueError(f"{fn}: corrupt or truncated gzip ({e})") from None
-    if len(data) > limit: raise ValueError(f"{fn}: decompresses to more than {limit:,} bytes: stopped reading")
+    except (EOFError, OSError, zlib.error) as e:
+        raise ValueError(f"{fn}: corrupt or truncated gzip ({e})") from None
+    if len(data) > limit:
+        raise ValueError(f"{fn}: decompresses to more than {limit:,} bytes: stopped reading")
     return data
 
 def _idx_bytes(raw, fn, limit=MAX_IDX_BYTES):
@@ -72,9 +82,11 @@ def _idx_bytes(raw, fn, limit=MAX_IDX_BYTES):
         if len(head) == 4: head += f.read(4 * head[3])
         dt, shape, hdr = idx_header(head, fn, limit)
         data = head + f.read(prod(shape) * dt.itemsize + 1)
-    except (EOFError, OSError, zlib.error) as e: raise ValueError(f"{fn}: corrupt or truncated gzip ({e})") from None
+    except (EOFError, OSError, zlib.error) as e:
+        raise ValueError(f"{fn}: corrupt or truncated gzip ({e})") from None
     if len(data) > hdr + prod(shape) * dt.itemsize:
-        raise ValueError(f"{fn}: decompresses to more than the {hdr + prod(shape) * dt.itemsize:,} bytes its IDX header "
+        raise ValueError(f"{fn}: decompresses to more than the {hdr + prod(shape) * dt.itemsize:,} "
+                         "bytes its IDX header "
                          "declares: stopped reading (a corrupt file, or a gzip bomb)")
     return data
 
@@ -85,7 +97,8 @@ def read_idx(fn, md5=None):
     "Read the IDX file `fn` (gzipped or not); if `md5` is given, the decompressed bytes must match it (and be a known dataset's size)"
     data = _idx_bytes(_raw(fn), fn, MAX_IDX_BYTES if md5 is None else KNOWN_MAX_BYTES)
     if md5 is not None and (got := _md5(data)) != md5:
-        raise ValueError(f"{fn}: checksum mismatch: MD5 of the decompressed bytes is {got}, expected {md5}")
+        raise ValueError(f"{fn}: checksum mismatch: MD5 of the decompressed bytes is "
+                         f"{got}, expected {md5}")
     return parse_idx(data, fn)
 
 # %% ../nbs/13_files.ipynb #734f4692
@@ -94,14 +107,19 @@ MNIST_FILES = dict(x_train='train-images-idx3-ubyte', y_train='train-labels-idx1
 
 DATASETS = {
     'mnist': dict(path=Path(str(importlib.resources.files('mnist_scratch')))/'assets'/'mnist',
-                  md5=dict(x_train='6bbc9ace898e44ae57da46a324031adb', y_train='a25bea736e30d166cdddb491f175f624',
-                           x_test='2646ac647ad5339dbf082846283269ea', y_test='27ae3e4e09519cfbb04c329615203637'),
+                  md5=dict(x_train='6bbc9ace898e44ae57da46a324031adb',
+                           y_train='a25bea736e30d166cdddb491f175f624',
+                           x_test='2646ac647ad5339dbf082846283269ea',
+                           y_test='27ae3e4e09519cfbb04c329615203637'),
                   classes=[str(i) for i in range(10)],
                   install='it ships with mnist_scratch: reinstall the package'),
     'fashion': dict(path=Path('/usr/share/datasets/fashion-mnist'),
-                  md5=dict(x_train='f4a8712d7a061bf5bd6d2ca38dc4d50a', y_train='9018921c3c673c538a1fc5bad174d6f9',
-                           x_test='8181f5470baa50b63fa0f6fddb340f0a', y_test='15d484375f8d13e6eb1aabb0c3f46965'),
-                  classes=['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+                  md5=dict(x_train='f4a8712d7a061bf5bd6d2ca38dc4d50a',
+                           y_train='9018921c3c673c538a1fc5bad174d6f9',
+                           x_test='8181f5470baa50b63fa0f6fddb340f0a',
+                           y_test='15d484375f8d13e6eb1aabb0c3f46965'),
+                  classes=['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt',
+                           'Sneaker', 'Bag', 'Ankle boot'],
                   install='on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist'),
 }
 
@@ -161,12 +179,14 @@ def _cached_read(fn, md5=None, cache=True):
     try:
         m = json.loads(meta.read_text())
         arr = np.load(npy, allow_pickle=False)
-        if m['sha256'] == key and (md5 is None or m['md5'] == md5) and zlib.crc32(arr) == m['crc32']: return arr
+        if m['sha256'] == key and (md5 is None or m['md5'] == md5) and zlib.crc32(arr) == m['crc32']:
+            return arr
     except (OSError, ValueError, KeyError): pass
     data = _idx_bytes(raw, fn, MAX_IDX_BYTES if md5 is None else KNOWN_MAX_BYTES)
     got = _md5(data)
     if md5 is not None and got != md5:
-        raise ValueError(f"{fn}: checksum mismatch: MD5 of the decompressed bytes is {got}, expected {md5}")
+        raise ValueError(f"{fn}: checksum mismatch: MD5 of the decompressed bytes is "
+                         f"{got}, expected {md5}")
     arr = parse_idx(data, fn).copy()
     try:
         npy.parent.mkdir(parents=True, exist_ok=True)
@@ -187,12 +207,14 @@ def check_pair(x, y, name):
     "Images `x` and labels `y` must be the same count, with labels 0-9"
     if len(x) != len(y): raise ValueError(f"{name}: {len(x)} images but {len(y)} labels")
     if y.ndim != 1: raise ValueError(f"{name}: labels must be one-dimensional, got shape {y.shape}")
-    if len(y) and (y.min() < 0 or y.max() > 9): raise ValueError(f"{name}: labels must be 0-9, found {y.min()}..{y.max()}")
+    if len(y) and (y.min() < 0 or y.max() > 9):
+        raise ValueError(f"{name}: labels must be 0-9, found {y.min()}..{y.max()}")
 
 # %% ../nbs/13_files.ipynb #269b6130
 def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True, parts=('train', 'test')):
     "The IDX arrays (`x_train, y_train, x_test, y_test`) of `parts` of `dataset`, from `path` or its usual place"
-    if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}: choose one of {list(DATASETS)}")
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}: choose one of {list(DATASETS)}")
     ds = DATASETS[dataset]
     folder = Path(ds['path'] if path is None else path)
     if not folder.exists():
@@ -203,8 +225,10 @@ def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True, parts=(
            for k,stem in MNIST_FILES.items() if k.split('_')[1] in parts}
     for s in parts:
         x, y, xn, yn = res[f'x_{s}'], res[f'y_{s}'], folder/MNIST_FILES[f'x_{s}'], folder/MNIST_FILES[f'y_{s}']
-        if x.dtype != np.uint8 and x.dtype.kind != 'f': raise ValueError(f"{xn}: images must be uint8 or floating point, got {x.dtype}")
-        if y.dtype.kind not in 'iu': raise ValueError(f"{yn}: labels must be integers, got {y.dtype}")
+        if x.dtype != np.uint8 and x.dtype.kind != 'f':
+            raise ValueError(f"{xn}: images must be uint8 or floating point, got {x.dtype}")
+        if y.dtype.kind not in 'iu':
+            raise ValueError(f"{yn}: labels must be integers, got {y.dtype}")
         check_pair(x, y, yn)
         if x.ndim != 3: raise ValueError(f"{xn}: images must be 3-dimensional, got {x.shape}")
     return res
@@ -212,8 +236,10 @@ def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True, parts=(
 # %% ../nbs/13_files.ipynb #b308d359
 class _ArrayUnpickler(pickle.Unpickler):
     "An unpickler that builds numpy arrays and refuses every other class or function"
-    ok = {(m, n) for m in ('numpy.core.multiarray', 'numpy._core.multiarray') for n in ('_reconstruct', 'scalar')} | {
-          ('numpy', 'ndarray'), ('numpy', 'dtype'), ('_codecs', 'encode'), ('numpy.core.numeric', '_frombuffer'),
+    ok = {(m, n) for m in ('numpy.core.multiarray', 'numpy._core.multiarray')
+          for n in ('_reconstruct', 'scalar')} | {
+          ('numpy', 'ndarray'), ('numpy', 'dtype'), ('_codecs', 'encode'),
+          ('numpy.core.numeric', '_frombuffer'),
           ('numpy._core.numeric', '_frombuffer')}
     def find_class(self, module, name):
         if (module, name) in self.ok: return super().find_class(module, name)
@@ -224,10 +250,14 @@ def load_pickle(fn):
     "The three `(x, y)` pairs of a file in the seed's `mnist.pkl.gz` format, loaded without running code"
     data = _gunzip(_raw(fn), fn)
     try: obj = _ArrayUnpickler(io.BytesIO(data), encoding='latin-1').load()
-    except Exception as e: raise ValueError(f"{fn}: not a safe MNIST pickle ({type(e).__name__}: {e})") from None
+    except Exception as e:
+        raise ValueError(f"{fn}: not a safe MNIST pickle ({type(e).__name__}: {e})") from None
     ok = (isinstance(obj, (tuple, list)) and len(obj) == 3
-          and all(isinstance(p, (tuple, list)) and len(p) == 2 and all(isinstance(a, np.ndarray) for a in p) for p in obj))
-    if not ok: raise ValueError(f"{fn}: expected ((x_train, y_train), (x_valid, y_valid), (x_test, y_test)) numpy arrays")
+          and all(isinstance(p, (tuple, list)) and len(p) == 2
+                  and all(isinstance(a, np.ndarray) for a in p) for p in obj))
+    if not ok:
+        raise ValueError(f"{fn}: expected ((x_train, y_train), (x_valid, y_valid), (x_test, "
+                         "y_test)) numpy arrays")
     for (x, y), s in zip(obj, ('train', 'valid', 'test')): check_pair(x, y, f"{fn} ({s})")
     return obj
 
@@ -240,10 +270,12 @@ def _fetch(url, fn, md5, progress=True, timeout=30):
     "Download `url` to `fn` through a temporary file, keeping it only if its decompressed MD5 is `md5`"
     with atomic_path(fn) as tmp:
         with urllib.request.urlopen(url, timeout=timeout) as r, open(tmp, 'wb') as f:
-            with tqdm(total=int(r.headers.get('Content-Length') or 0) or None, unit='B', unit_scale=True,
+            with tqdm(total=int(r.headers.get('Content-Length') or 0) or None, unit='B',
+                      unit_scale=True,
                       desc=fn.name, disable=not progress, leave=False) as pb:
                 while chunk := r.read(1 << 16): f.write(chunk); pb.update(len(chunk))
-        if (got := _md5(_gunzip(tmp.read_bytes(), url))) != md5: raise ValueError(f"{url}: checksum mismatch ({got})")
+        if (got := _md5(_gunzip(tmp.read_bytes(), url))) != md5:
+            raise ValueError(f"{url}: checksum mismatch ({got})")
 
 # %% ../nbs/13_files.ipynb #a0f43366
 def download_mnist(dest, mirrors=None, progress=True, timeout=30):
@@ -259,6 +291,8 @@ def download_mnist(dest, mirrors=None, progress=True, timeout=30):
             try: _fetch(m + fn.name, fn, md5, progress, timeout); break
             except (OSError, ValueError) as e: errors.append(f"  {m}: {getattr(e, 'reason', e)}")
         else:
-            raise ConnectionError(f"could not download {fn.name} from any mirror (are you offline? the package already "
-                                  f"ships MNIST: get_data() needs no download)\n" + '\n'.join(errors))
+            raise ConnectionError(f"could not download {fn.name} from any mirror (are you offline? "
+                                  "the package already "
+                                  f"ships MNIST: get_data() needs no download)\n"
+                                  + '\n'.join(errors))
     return dest

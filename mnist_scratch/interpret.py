@@ -28,7 +28,8 @@ def most_confused(cm, classes, k=5):
     off = cm.clone(); off.fill_diagonal_(0)
     counts, idx = off.flatten().topk(k)
     n = len(cm)
-    return [(classes[i // n], classes[i % n], c) for i, c in zip(idx.tolist(), counts.tolist()) if c > 0]
+    return [(classes[i // n], classes[i % n], c) for i, c in zip(idx.tolist(), counts.tolist())
+            if c > 0]
 
 # %% ../nbs/08_interpret.ipynb #cf1e8b77
 def per_class_accuracy(cm):
@@ -44,9 +45,11 @@ def plot_confusion(cm, classes, title='confusion matrix (test set)'):
     ax.imshow(cm.float().log1p(), cmap='Blues')
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=7, color='white' if i == j else 'black')
+            ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=7,
+                    color='white' if i == j else 'black')
     ax.set(xticks=range(n), yticks=range(n), xlabel='predicted', ylabel='actual', title=title)
-    ax.set_xticklabels(classes, rotation=90 if max(map(len, classes)) > 2 else 0); ax.set_yticklabels(classes)
+    ax.set_xticklabels(classes, rotation=90 if max(map(len, classes)) > 2 else 0)
+    ax.set_yticklabels(classes)
     fig.tight_layout()
     return fig
 

@@ -24,8 +24,10 @@ def main():
     try:
         from mnist_scratch.cli import main as run
         code = run()
-    except KeyboardInterrupt as e:  # while starting, or while reporting an error: one line all the same
-        print(f"mnist_scratch {cmd}: interrupted ({'SIGTERM' if isinstance(e, Terminated) else 'Ctrl-C'}) while "
+    # while starting, or while reporting an error: one line all the same
+    except KeyboardInterrupt as e:
+        print(f"mnist_scratch {cmd}: interrupted "
+              f"({'SIGTERM' if isinstance(e, Terminated) else 'Ctrl-C'}) while "
               f"{'starting' if 'mnist_scratch.cli' not in sys.modules or not hasattr(sys.modules['mnist_scratch.cli'], 'main') else 'exiting'}; "
               "nothing was written", file=sys.stderr)
         code = 143 if isinstance(e, Terminated) else 130

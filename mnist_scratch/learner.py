@@ -45,11 +45,15 @@ class Learner:
     "Train `model` on `dls` with `loss_func` and an optimiser from `opt_func`; `cbs` run at every event of the loop"
     def __init__(self, model, dls, loss_func=cross_entropy, lr=0.1, cbs=None, opt_func=SGD):
         store_attr('model,dls,loss_func,lr,opt_func'); self.cbs, self.opt = list(cbs or []), None
-    def __repr__(self): return f"Learner({type(self.model).__name__}, cbs={sorted(self.cbs, key=attrgetter('order'))})"
+    def __repr__(self):
+        return (f"Learner({type(self.model).__name__}, "
+                f"cbs={sorted(self.cbs, key=attrgetter('order'))})")
     def callback(self, event):
         "`run_cbs` for the fit's callbacks, each event's methods looked up once per fit"
         fs = self._handlers.get(event)
-        if fs is None: fs = self._handlers[event] = [f for cb in self._cbs if (f := getattr(cb, event, None)) is not None]
+        if fs is None:
+            fs = self._handlers[event] = [f for cb in self._cbs
+                                          if (f := getattr(cb, event, None)) is not None]
         for f in fs: f(self)
 
     def _with_events(self, f, name, cancel):
@@ -58,7 +62,8 @@ class Learner:
         self.callback(f'after_{name}')
 
 # %% ../nbs/05_learner.ipynb #d2833ef2
-STEPS = ('predict', 'get_loss', 'backward', 'step', 'zero_grad')  # the steps of a batch, each replaceable by a callback
+# the steps of a batch, each replaceable by a callback
+STEPS = ('predict', 'get_loss', 'backward', 'step', 'zero_grad')
 
 @patch
 def predict(self:Learner): self.preds = self.model(self.batch[0])
@@ -97,7 +102,8 @@ def one_epoch(self:Learner, training):
     self.model.train(training); self.training = training
     self.dl = self.dls.train if training else self.dls.valid
     with torch.set_grad_enabled(training):
-        self._with_events(self._all_batches, 'train' if training else 'validate', CancelEpochException)
+        self._with_events(self._all_batches, 'train' if training else 'validate',
+                          CancelEpochException)
 
 # %% ../nbs/05_learner.ipynb #a1109277
 @patch
@@ -107,24 +113,29 @@ def _do_epoch(self:Learner):
 
 @patch
 def _do_fit(self:Learner):
-    for self.epoch in range(self.start_epoch, self.n_epochs): self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+    for self.epoch in range(self.start_epoch, self.n_epochs):
+        self._with_events(self._do_epoch, 'epoch', CancelEpochException)
 
 # %% ../nbs/05_learner.ipynb #cd84a7cd
 @patch
 def _batch_steps(self:Learner):
     "Each step of a batch: the last (highest-ordered) callback defining it, else the learner's own method"
-    return {s: next((partial(f, self) for cb in reversed(self._cbs) if callable(f := getattr(cb, s, None))), getattr(self, s))
+    return {s: next((partial(f, self) for cb in reversed(self._cbs)
+                     if callable(f := getattr(cb, s, None))), getattr(self, s))
             for s in STEPS}
 
 @patch
 def fit(self:Learner, n_epochs=1, lr=None, cbs=None, start_epoch=0):
     "Train for `n_epochs` at learning rate `lr` (default: the learner's); `cbs` are added for this call only"
-    if not (isinstance(n_epochs, int) and n_epochs > 0): raise ValueError(f"n_epochs must be a positive int, got {n_epochs!r}")
-    self.n_epochs, self.start_epoch, extra = n_epochs, start_epoch, list(cbs or [])  # a callback may move `start_epoch` (resuming)
+    if not (isinstance(n_epochs, int) and n_epochs > 0):
+        raise ValueError(f"n_epochs must be a positive int, got {n_epochs!r}")
+    # a callback may move `start_epoch` (resuming)
+    self.n_epochs, self.start_epoch, extra = n_epochs, start_epoch, list(cbs or [])
     if lr is not None: self.lr = lr
     if self.opt is None: self.opt = self.opt_func(self.model.parameters(), lr=self.lr)
     self.opt.lr = self.lr
-    self._cbs, self._handlers = sorted(self.cbs + extra, key=attrgetter('order')), {}  # sorted once per fit
+    # sorted once per fit
+    self._cbs, self._handlers = sorted(self.cbs + extra, key=attrgetter('order')), {}
     self._steps = self._batch_steps()
     try: self._with_events(self._do_fit, 'fit', CancelFitException)
     finally:
@@ -150,18 +161,21 @@ def default_threads():
 class DeviceCB(Callback):
     "Put the model on `device` before the fit, and each batch as it comes; on the CPU, fit with `threads` (default: `default_threads()`)"
     order = -10
-    def __init__(self, device='auto', threads=None): self.device, self.threads = default_device(device), threads
+    def __init__(self, device='auto', threads=None):
+        self.device, self.threads = default_device(device), threads
     def before_fit(self, learn):
         learn.model.to(self.device)
         self.prev = torch.get_num_threads()
         if self.device.type == 'cpu': torch.set_num_threads(self.threads or default_threads())
     def before_batch(self, learn): learn.batch = tuple(t.to(self.device) for t in learn.batch)
-    def cleanup_fit(self, learn): torch.set_num_threads(self.prev)  # the process's own setting again
+    def cleanup_fit(self, learn):
+        torch.set_num_threads(self.prev)  # the process's own setting again
 
 # %% ../nbs/05_learner.ipynb #bt000002
 class BatchTransformCB(Callback):
     "Replace each batch's inputs `x` by `tfm(x)`, in training (`on_train`) and in validation (`on_val`)"
-    order = DeviceCB.order + 2  # on the batch's device, before the model (and any callback) reads it
+    # on the batch's device, before the model (and any callback) reads it
+    order = DeviceCB.order + 2
     def __init__(self, tfm, on_train=True, on_val=False): store_attr()
     def before_batch(self, learn):
         if self.on_train if learn.training else self.on_val:
@@ -176,37 +190,45 @@ def is_main():
 class MetricsCB(Callback):
     "Weighted mean loss and `metrics` (name -> function of preds, targets) per epoch; a row in `learn.history`"
     order = 10
-    def __init__(self, log=tqdm.write, **metrics): self.metrics, self.log = metrics or dict(acc=accuracy), log  # above any bar
+    def __init__(self, log=tqdm.write, **metrics):
+        self.metrics, self.log = metrics or dict(acc=accuracy), log  # above any bar
     def _say(self, s):
         if is_main(): self.log(s)
     def before_fit(self, learn):
         learn.history = []
         names = [f"valid_{k}" for k in self.metrics]
-        self._say(f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  " + '  '.join(f"{n:>9}" for n in names) + f"  {'seconds':>7}")
+        self._say(f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  "
+                  + '  '.join(f"{n:>9}" for n in names) + f"  {'seconds':>7}")
     def before_epoch(self, learn): self.t0 = time.perf_counter()
     def before_train(self, learn): self.vals, self.ns, self.row = [], [], None
     before_validate = before_train
     def after_batch(self, learn):  # values stay on the device, one small tensor a batch, read once per epoch
         self.ns.append(len(learn.batch[1]))
         if learn.training: self.vals.append(learn.loss.detach())
-        else: self.vals.append(torch.stack([learn.loss.float()] + [f(learn.preds, learn.batch[1]).float() for f in self.metrics.values()]))
+        else:
+            self.vals.append(torch.stack([learn.loss.float()]
+                                         + [f(learn.preds, learn.batch[1]).float()
+                                            for f in self.metrics.values()]))
     def _means(self):
         v = torch.stack(self.vals).double().reshape(len(self.ns), -1)
         n = torch.tensor(self.ns, dtype=v.dtype, device=v.device)
         sums = torch.cat([(v * n[:, None]).sum(0), n.sum()[None]])
-        if dist.is_initialized(): dist.all_reduce(sums)  # data-parallel: the sums over every process's share
+        # data-parallel: the sums over every process's share
+        if dist.is_initialized(): dist.all_reduce(sums)
         return (sums[:-1] / sums[-1]).tolist()
     def after_train(self, learn): self.train_loss = self._means()[0] if self.ns else float('nan')
     def after_validate(self, learn):
         if not self.ns: return  # a validation pass cancelled before its first batch
         loss, *ms = self._means()
-        self.row = dict(epoch=learn.epoch + 1, train_loss=self.train_loss, valid_loss=loss, **{f"valid_{k}": m for k, m in zip(self.metrics, ms)})
+        self.row = dict(epoch=learn.epoch + 1, train_loss=self.train_loss, valid_loss=loss,
+                        **{f"valid_{k}": m for k, m in zip(self.metrics, ms)})
     def after_epoch(self, learn):
         if self.row is None: return
         row = dict(self.row, seconds=time.perf_counter() - self.t0)
         learn.history.append(row)
         self._say(f"{row['epoch']:>5}  {row['train_loss']:>10.4f}  {row['valid_loss']:>10.4f}  "
-                  + '  '.join(f"{row[f'valid_{k}']:>9.4f}" for k in self.metrics) + f"  {row['seconds']:>7.2f}")
+                  + '  '.join(f"{row[f'valid_{k}']:>9.4f}" for k in self.metrics)
+                  + f"  {row['seconds']:>7.2f}")
 
 # %% ../nbs/05_learner.ipynb #78cedda9
 class NonFiniteLossCB(Callback):
@@ -214,8 +236,10 @@ class NonFiniteLossCB(Callback):
     order = MetricsCB.order - 1  # a nan loss stops the fit before it is counted
     def after_loss(self, learn):
         if learn.training and not math.isfinite(l := learn.loss.item()):
-            raise FloatingPointError(f"loss is {l} at epoch {learn.epoch + 1}, batch {learn.iter + 1} of {len(learn.dl)}: "
-                                     f"training diverged (is the learning rate, lr={learn.lr}, too high?)")
+            raise FloatingPointError(f"loss is {l} at epoch {learn.epoch + 1}, batch "
+                                     f"{learn.iter + 1} of {len(learn.dl)}: "
+                                     "training diverged (is the learning rate, "
+                                     f"lr={learn.lr}, too high?)")
 
 # %% ../nbs/05_learner.ipynb #080197c3
 def _in_notebook():
@@ -227,9 +251,11 @@ class ProgressCB(Callback):
     order = MetricsCB.order + 10  # after the metrics row is printed
     def __init__(self, plot=True, plot_every=50, show=True): store_attr()
     def before_fit(self, learn):
-        nb = _in_notebook()  # a widget in a notebook; in a terminal a bar, and none at all when stderr is a log file
+        # a widget in a notebook; in a terminal a bar, and none at all when stderr is a log file
+        nb = _in_notebook()
         show = self.show and is_main()  # one bar, on the main process
-        self.bar = tqdm(total=(learn.n_epochs - learn.start_epoch) * len(learn.dls.train), unit='batch', leave=False,
+        self.bar = tqdm(total=(learn.n_epochs - learn.start_epoch) * len(learn.dls.train),
+                        unit='batch', leave=False,
                         disable=True if not show else False if nb else None)
         self.losses, self.valid = [], []
         self.handle = None
@@ -242,14 +268,16 @@ class ProgressCB(Callback):
             if len(self.losses) % self.plot_every == 0: self._draw(learn)
     def after_epoch(self, learn):
         if self.plotting and getattr(learn, 'history', None):
-            self.valid.append((len(self.losses), learn.history[-1]['valid_loss'])); self._draw(learn)
+            self.valid.append((len(self.losses), learn.history[-1]['valid_loss']))
+            self._draw(learn)
     def _draw(self, learn):
         import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
         from IPython.display import display
         fig, ax = plt.subplots(figsize=(6, 3))
         ax.plot(self.losses, lw=0.8, label='train (batch)')
         if self.valid: ax.plot(*zip(*self.valid), 'o-', label='valid (epoch)')
-        ax.set(xlabel='batch', ylabel='loss', xlim=(0, learn.n_epochs * len(learn.dls.train))); ax.legend()
+        ax.set(xlabel='batch', ylabel='loss', xlim=(0, learn.n_epochs * len(learn.dls.train)))
+        ax.legend()
         if self.handle is None: self.handle = display(fig, display_id=True)
         else: self.handle.update(fig)
         plt.close(fig)
@@ -271,7 +299,8 @@ def plot_loss(self:RecorderCB, smooth=0.98):
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.plot(self.losses, lw=0.6, alpha=0.5, label='batch')
     avg, sm = 0., []
-    for i, l in enumerate(self.losses): avg = smooth * avg + (1 - smooth) * l; sm.append(avg / (1 - smooth ** (i + 1)))
+    for i, l in enumerate(self.losses):
+        avg = smooth * avg + (1 - smooth) * l; sm.append(avg / (1 - smooth ** (i + 1)))
     ax.plot(sm, label='smoothed'); ax.set(xlabel='batch', ylabel='loss', yscale='log'); ax.legend()
     return fig
 
@@ -293,21 +322,26 @@ class _Monitor(Callback):
     def before_fit(self, learn): self.best, self.best_epoch = None, None
     def _improved(self, learn):
         v = learn.history[-1][self.monitor]
-        better = self.best is None or (v < self.best - self.min_delta if self.mode == 'min' else v > self.best + self.min_delta)
+        better = self.best is None or (v < self.best - self.min_delta if self.mode == 'min'
+                                       else v > self.best + self.min_delta)
         if better: self.best, self.best_epoch = v, learn.epoch + 1
         return better
 
 # %% ../nbs/05_learner.ipynb #a64dae71
 class SaveBestCB(_Monitor):
     "Save the model to `fn` with `save_model` at each epoch that improves `monitor`; `config` (or `learn.config`) rebuilds it"
-    def __init__(self, fn, monitor='valid_loss', mode=None, config=None): super().__init__(monitor, mode); self.fn, self.config = Path(fn), config
+    def __init__(self, fn, monitor='valid_loss', mode=None, config=None):
+        super().__init__(monitor, mode); self.fn, self.config = Path(fn), config
     def before_fit(self, learn):
         super().before_fit(learn)
         self.cfg = self.config or getattr(learn, 'config', None)
-        if self.cfg is None: raise ValueError("SaveBestCB needs the model's configuration (config=, or learn.config) for load_model")
+        if self.cfg is None:
+            raise ValueError("SaveBestCB needs the model's configuration (config=, or "
+                             "learn.config) for load_model")
     def after_epoch(self, learn):
         if self._improved(learn):
-            with atomic_path(self.fn) as tmp: save_model(getattr(learn.model, 'module', learn.model), tmp, self.cfg)
+            with atomic_path(self.fn) as tmp:
+                save_model(getattr(learn.model, 'module', learn.model), tmp, self.cfg)
 
 # %% ../nbs/05_learner.ipynb #d40cfed7
 class EarlyStoppingCB(_Monitor):
@@ -315,17 +349,21 @@ class EarlyStoppingCB(_Monitor):
     def __init__(self, monitor='valid_loss', patience=1, mode=None, min_delta=0.):
         super().__init__(monitor, mode, min_delta); self.patience = patience
     def after_epoch(self, learn):
-        if not self._improved(learn) and learn.epoch + 1 - self.best_epoch >= self.patience: raise CancelFitException()
+        if not self._improved(learn) and learn.epoch + 1 - self.best_epoch >= self.patience:
+            raise CancelFitException()
 
 # %% ../nbs/05_learner.ipynb #1f008801
 class ParamSchedCB(Callback):
     "Before each training batch, set each hyper-parameter `name` of the optimiser to `sched(t, n)`"
-    order = DeviceCB.order + 1  # sets the batch's hyper-parameters before any other callback reads them
+    # sets the batch's hyper-parameters before any other callback reads them
+    order = DeviceCB.order + 1
     def __init__(self, **scheds): self.scheds = scheds
     def before_batch(self, learn):
         if not learn.training: return
-        n = len(learn.dls.train)  # the step comes from the epoch and the batch: a resumed fit carries on where it stopped
-        for name, f in self.scheds.items(): setattr(learn.opt, name, f(learn.epoch * n + learn.iter, learn.n_epochs * n))
+        # the step comes from the epoch and the batch: a resumed fit carries on where it stopped
+        n = len(learn.dls.train)
+        for name, f in self.scheds.items():
+            setattr(learn.opt, name, f(learn.epoch * n + learn.iter, learn.n_epochs * n))
 
 # %% ../nbs/05_learner.ipynb #1a6ebb61
 def sched_cos(start, end):
@@ -345,10 +383,12 @@ def sched_one_cycle(high, low_start, low_end, pct_start=0.25):
 
 # %% ../nbs/05_learner.ipynb #f91a0996
 @patch
-def fit_one_cycle(self:Learner, n_epochs, lr_max=None, div=25., div_final=1e5, pct_start=0.25, moms=(0.95, 0.85, 0.95), cbs=None):
+def fit_one_cycle(self:Learner, n_epochs, lr_max=None, div=25., div_final=1e5, pct_start=0.25,
+                  moms=(0.95, 0.85, 0.95), cbs=None):
     "Fit for `n_epochs` with the one-cycle schedule: lr up to `lr_max` and down, momentum down to `moms[1]` and up"
     lr_max = lr_max or self.lr
-    sched = ParamSchedCB(lr=sched_one_cycle(lr_max, lr_max / div, lr_max / div / div_final, pct_start),
+    sched = ParamSchedCB(lr=sched_one_cycle(lr_max, lr_max / div, lr_max / div / div_final,
+                                            pct_start),
                          mom=sched_one_cycle(moms[1], moms[0], moms[2], pct_start))
     self.fit(n_epochs, lr=lr_max, cbs=[sched] + list(cbs or []))
 
@@ -376,7 +416,8 @@ class LRFinderCB(Callback):
     "Raise the learning rate exponentially each batch and record the smoothed loss; stop when it explodes"
     order = ParamSchedCB.order + 1  # its rate wins over any schedule's
     def __init__(self, start_lr=1e-7, end_lr=10, num_it=100, beta=0.98): store_attr()
-    def before_fit(self, learn): self.lrs, self.losses, self.i, self.avg, self.best = [], [], 0, 0., float('inf')
+    def before_fit(self, learn):
+        self.lrs, self.losses, self.i, self.avg, self.best = [], [], 0, 0., float('inf')
     def before_batch(self, learn):
         if not learn.training: raise CancelEpochException()  # no validation
         learn.opt.lr = self.start_lr * (self.end_lr / self.start_lr) ** (self.i / (self.num_it - 1))
@@ -386,7 +427,8 @@ class LRFinderCB(Callback):
         sm = self.avg / (1 - self.beta ** self.i)
         self.lrs.append(learn.opt.lr); self.losses.append(sm)
         self.best = min(self.best, sm)
-        if not math.isfinite(l) or sm > 4 * self.best or self.i >= self.num_it: raise CancelFitException()
+        if not math.isfinite(l) or sm > 4 * self.best or self.i >= self.num_it:
+            raise CancelFitException()
 
 # %% ../nbs/05_learner.ipynb #adbf05e9
 @patch
@@ -405,8 +447,10 @@ def lr_find(self:Learner, start_lr=1e-7, end_lr=10, num_it=100, plot=True):
     self.lr_finder, suggestion = cb, cb.lrs[i] / 10
     if plot:
         fig, ax = plt.subplots(figsize=(6, 3))
-        ax.plot(cb.lrs, cb.losses); ax.set(xscale='log', xlabel='learning rate', ylabel='loss (smoothed)')
-        ax.axvline(suggestion, color='C1', ls='--', label=f'suggestion {suggestion:.2g}'); ax.legend()
+        ax.plot(cb.lrs, cb.losses)
+        ax.set(xscale='log', xlabel='learning rate', ylabel='loss (smoothed)')
+        ax.axvline(suggestion, color='C1', ls='--', label=f'suggestion {suggestion:.2g}')
+        ax.legend()
         self.lr_find_fig = fig
     return suggestion
 
@@ -449,7 +493,8 @@ def plot_stats(self:ActivationStats, names=None):
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, axs = plt.subplots(1, 3, figsize=(12, 3))
     for i, s in enumerate(self.stats):
-        for ax, k in zip(axs, ('mean', 'std', 'zero')): ax.plot(s[k], label=names[i] if names else f'layer {i}')
+        for ax, k in zip(axs, ('mean', 'std', 'zero')):
+            ax.plot(s[k], label=names[i] if names else f'layer {i}')
     for ax, t in zip(axs, ('mean', 'std', 'fraction near 0')): ax.set(title=t, xlabel='batch')
     axs[0].legend(); fig.tight_layout()
     return fig
@@ -461,13 +506,18 @@ def color_dim(self:ActivationStats, names=None):
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, axs = plt.subplots(1, len(self.stats), figsize=(3 * len(self.stats), 2.6), squeeze=False)
     for i, (ax, s) in enumerate(zip(axs[0], self.stats)):
-        ax.imshow(torch.stack(s['hist']).t().log1p(), origin='lower', aspect='auto', extent=(0, len(s['hist']), 0, self.hmax))
-        ax.set(title=names[i] if names else f'layer {i}', xlabel='batch', ylabel='|activation|' if i == 0 else None)
+        ax.imshow(torch.stack(s['hist']).t().log1p(), origin='lower', aspect='auto',
+                  extent=(0, len(s['hist']), 0, self.hmax))
+        ax.set(title=names[i] if names else f'layer {i}', xlabel='batch',
+               ylabel='|activation|' if i == 0 else None)
     fig.tight_layout()
     return fig
 
 # %% ../nbs/05_learner.ipynb #8aee84ff
-def get_learner(model, dls, lr=0.1, opt_func=SGD, device='auto', progress=True, log=tqdm.write, cbs=None, threads=None, **metrics):
+def get_learner(model, dls, lr=0.1, opt_func=SGD, device='auto', progress=True, log=tqdm.write,
+                cbs=None, threads=None, **metrics):
     "A `Learner` with the callbacks the library trains with: device (and threads), non-finite loss, metrics (table), progress, recorder"
-    base = [DeviceCB(device, threads), NonFiniteLossCB(), MetricsCB(log=log, **metrics), RecorderCB()]
-    return Learner(model, dls, cross_entropy, lr, base + ([ProgressCB()] if progress else []) + list(cbs or []), opt_func)
+    base = [DeviceCB(device, threads), NonFiniteLossCB(), MetricsCB(log=log, **metrics),
+            RecorderCB()]
+    return Learner(model, dls, cross_entropy, lr,
+                   base + ([ProgressCB()] if progress else []) + list(cbs or []), opt_func)

@@ -23,14 +23,18 @@ def log_softmax(x):
 # %% ../nbs/03_loss.ipynb #0ac97628
 def _check_targets(inp, targ):
     "Targets must be a 1-d integer tensor, one per row of `inp`, each a valid class index"
-    if inp.ndim != 2: raise ValueError(f"nll: input must be 2-d (batch, classes), got shape {tuple(inp.shape)}")
+    if inp.ndim != 2:
+        raise ValueError(f"nll: input must be 2-d (batch, classes), got shape {tuple(inp.shape)}")
     if not isinstance(targ, torch.Tensor) or targ.dtype.is_floating_point or targ.dtype == torch.bool or targ.is_complex():
-        raise ValueError(f"nll: targets must be an integer tensor of class indices, got {getattr(targ, 'dtype', type(targ).__name__)}")
+        raise ValueError("nll: targets must be an integer tensor of class indices, got "
+                         f"{getattr(targ, 'dtype', type(targ).__name__)}")
     if targ.ndim != 1 or len(targ) != len(inp):
-        raise ValueError(f"nll: expected {len(inp)} targets (one per row), got shape {tuple(targ.shape)}")
+        raise ValueError(f"nll: expected {len(inp)} targets (one per row), got "
+                         f"shape {tuple(targ.shape)}")
     if len(targ):
         lo, hi = torch.stack(targ.aminmax()).tolist()  # one pass, one transfer from the device
-        if lo < 0 or hi >= inp.shape[1]: raise IndexError(f"nll: targets must be in [0, {inp.shape[1]}), found {lo}..{hi}")
+        if lo < 0 or hi >= inp.shape[1]:
+            raise IndexError(f"nll: targets must be in [0, {inp.shape[1]}), found {lo}..{hi}")
 
 # %% ../nbs/03_loss.ipynb #a9958506
 def nll(inp, targ):

@@ -33,10 +33,12 @@ def _n_params(layer): return sum(p.numel() for p in layer.parameters())
 # %% ../nbs/02_model.ipynb #dd1f60be
 def summary(model):
     "A table of `model`'s layers and their parameter counts"
-    rows = [(f"{type(l).__name__}", '' if not hasattr(l, 'weight') else ' x '.join(map(str, l.weight.shape)), _n_params(l))
+    rows = [(f"{type(l).__name__}",
+             '' if not hasattr(l, 'weight') else ' x '.join(map(str, l.weight.shape)), _n_params(l))
             for l in _layers(model)]
     w = max([len(r[0]) for r in rows] + [5])
-    lines = [f"{'layer':<{w}}  {'weight':<10} {'params':>8}"] + [f"{a:<{w}}  {b:<10} {n:>8,}" for a,b,n in rows]
+    lines = [f"{'layer':<{w}}  {'weight':<10} {'params':>8}"] + [
+        f"{a:<{w}}  {b:<10} {n:>8,}" for a,b,n in rows]
     return '\n'.join(lines + [f"{'total':<{w}}  {'':<10} {sum(r[2] for r in rows):>8,}"])
 
 # %% ../nbs/02_model.ipynb #5ce50852
@@ -67,11 +69,13 @@ class Linear(Module):
     "From-scratch `nn.Linear`: weight `(n_out, n_in)`, PyTorch's default initialisation"
     def __init__(self, n_in, n_out):
         super().__init__()
-        bound = 1 / math.sqrt(n_in)  # PyTorch's default: kaiming_uniform_(a=sqrt(5)) gives this bound too
+        # PyTorch's default: kaiming_uniform_(a=sqrt(5)) gives this bound too
+        bound = 1 / math.sqrt(n_in)
         self.weight = nn.Parameter(torch.empty(n_out, n_in).uniform_(-bound, bound))
         self.bias = nn.Parameter(torch.empty(n_out).uniform_(-bound, bound))
     def forward(self, x): return lin(x, self.weight.t(), self.bias)
-    def extra_repr(self): return f"in_features={self.weight.shape[1]}, out_features={self.weight.shape[0]}"
+    def extra_repr(self):
+        return f"in_features={self.weight.shape[1]}, out_features={self.weight.shape[0]}"
 
 # %% ../nbs/02_model.ipynb #e713ca22
 class ReLU(Module):
@@ -135,7 +139,8 @@ def build_arch(arch, config):
 _ = register_arch('mlp', get_model)
 
 # %% ../nbs/14_model_files.ipynb #23434a76
-REQUIRED = ('arch', 'mean', 'std')  # what every configuration states: how to build the model, how to normalise its input
+# what every configuration states: how to build the model, how to normalise its input
+REQUIRED = ('arch', 'mean', 'std')
 
 def _flatten_state(state):
     "Tensors of `state` (values that are tensors, or lists of tensors and None) by `~name.i`; the rest as JSON"
@@ -143,48 +148,65 @@ def _flatten_state(state):
     for k, v in state.items():
         if isinstance(v, torch.Tensor): tensors[f'~{k}'] = v
         elif isinstance(v, list) and v and all(t is None or isinstance(t, torch.Tensor) for t in v):
-            tensors.update({f'~{k}.{i}': t for i, t in enumerate(v) if t is not None}); rest[f'~{k}'] = len(v)
+            tensors.update({f'~{k}.{i}': t for i, t in enumerate(v) if t is not None})
+            rest[f'~{k}'] = len(v)
         else: rest[k] = v
     return tensors, rest
 
 def save_model(model, fn, config, state=None):
     "Save `model`'s weights to `fn` as safetensors, `config` (JSON, naming its `arch`) and any training `state` beside them"
-    if config.get('arch') not in ARCHS: raise ValueError(f"config must name a registered arch ({list(ARCHS)}), got {config.get('arch')!r}")
-    if (missing := [k for k in REQUIRED if k not in config]): raise ValueError(f"config lacks {', '.join(missing)}")
+    if config.get('arch') not in ARCHS:
+        raise ValueError(f"config must name a registered arch ({list(ARCHS)}), got "
+                         f"{config.get('arch')!r}")
+    if (missing := [k for k in REQUIRED if k not in config]):
+        raise ValueError(f"config lacks {', '.join(missing)}")
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     st, rest = _flatten_state(state or {})
     tensors.update({k: v.detach().cpu().contiguous() for k, v in st.items()})
-    meta = {'config': json.dumps(config)} | ({'state': json.dumps(rest)} if state is not None else {})
+    meta = {'config': json.dumps(config)} | ({'state': json.dumps(rest)} if state is not None
+                                             else {})
     save_file(tensors, str(fn), metadata=meta)
 
 # %% ../nbs/14_model_files.ipynb #1ac3b4ac
 def _check_config(config, sd, fn):
     "Refuse a configuration that does not describe the tensors `sd`, or weights unfit to use, before building anything"
-    if not isinstance(config, dict): raise ValueError(f"{fn}: the configuration is not a JSON object")
-    if (missing := [k for k in REQUIRED if k not in config]): raise ValueError(f"{fn}: the configuration lacks {', '.join(missing)}")
+    if not isinstance(config, dict):
+        raise ValueError(f"{fn}: the configuration is not a JSON object")
+    if (missing := [k for k in REQUIRED if k not in config]):
+        raise ValueError(f"{fn}: the configuration lacks {', '.join(missing)}")
     arch = config['arch']
     if not isinstance(arch, str) or arch not in ARCHS:
         raise ValueError(f"{fn}: unknown architecture {arch!r} (known: {', '.join(ARCHS)}; "
-                         "import the module that registers it: mnist_scratch.recipes registers every built-in one)")
+                         "import the module that registers it: mnist_scratch.recipes "
+                         "registers every built-in one)")
     try:  # on the meta device a model has shapes but no memory, however absurd its sizes
-        with torch.device('meta'): want = {k: tuple(v.shape) for k, v in build_arch(arch, config).state_dict().items()}
+        with torch.device('meta'):
+            want = {k: tuple(v.shape) for k, v in build_arch(arch, config).state_dict().items()}
     except Exception as e:
-        raise ValueError(f"{fn}: the configuration does not describe a valid {arch} model ({type(e).__name__}: {e})") from None
+        raise ValueError(f"{fn}: the configuration does not describe a valid {arch} model "
+                         f"({type(e).__name__}: {e})") from None
     got = {k: tuple(v.shape) for k, v in sd.items()}
     if want != got:
-        why = [f"{k} is {got[k]} in the file, {want[k]} in the configuration" for k in want if k in got and got[k] != want[k]]
-        why += [f"missing {k}" for k in want if k not in got] + [f"unexpected {k}" for k in got if k not in want]
-        raise ValueError(f"{fn}: the weights do not match the saved configuration ({'; '.join(why[:3])})")
+        why = [f"{k} is {got[k]} in the file, {want[k]} in the configuration" for k in want
+               if k in got and got[k] != want[k]]
+        why += [f"missing {k}" for k in want if k not in got] + [
+            f"unexpected {k}" for k in got if k not in want]
+        raise ValueError(f"{fn}: the weights do not match the saved configuration "
+                         f"({'; '.join(why[:3])})")
     bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad: raise ValueError(f"{fn}: the weights are not finite (nan or inf in {', '.join(bad[:3])})")
+    if bad:
+        raise ValueError(f"{fn}: the weights are not finite (nan or inf in {', '.join(bad[:3])})")
     for k in ('mean', 'std'):
         v = config.get(k, 0. if k == 'mean' else 1.)
         if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)):
             raise ValueError(f"{fn}: the normalisation {k} must be a finite number, got {v!r}")
-    if not config.get('std', 1.) > 0: raise ValueError(f"{fn}: the normalisation std must be positive, got {config['std']}")
+    if not config.get('std', 1.) > 0:
+        raise ValueError(f"{fn}: the normalisation std must be positive, got {config['std']}")
     cl = config.get('classes')
-    if cl is not None and not (isinstance(cl, list) and all(isinstance(c, str) for c in cl) and len(cl) == config.get('n_out', 10)):
-        raise ValueError(f"{fn}: classes must be a list of {config.get('n_out', 10)} names, got {str(cl)[:60]}")
+    if cl is not None and not (isinstance(cl, list) and all(isinstance(c, str) for c in cl)
+                               and len(cl) == config.get('n_out', 10)):
+        raise ValueError(f"{fn}: classes must be a list of {config.get('n_out', 10)} "
+                         f"names, got {str(cl)[:60]}")
 
 # %% ../nbs/14_model_files.ipynb #a421f16c
 def model_file(fn):
@@ -198,7 +220,9 @@ def _read(fn):
     try:
         with safe_open(str(fn), 'pt') as f:
             meta = f.metadata() or {}
-            if 'config' not in meta: raise ValueError(f"{fn}: not a mnist_scratch model file (no configuration in its metadata)")
+            if 'config' not in meta:
+                raise ValueError(f"{fn}: not a mnist_scratch model file (no "
+                                 "configuration in its metadata)")
             config, state = json.loads(meta['config']), json.loads(meta.get('state', 'null'))
             sd = {k: f.get_tensor(k) for k in f.keys()}
     except (SafetensorError, OSError, ValueError, TypeError) as e:
@@ -209,11 +233,14 @@ def _read(fn):
 def load_model(fn, device='cpu'):
     "The model saved by `save_model` at `fn` (a file, or a run folder holding one), in eval mode, and its config"
     fn, config, sd, _ = _read(fn)
-    weights = {k: v for k, v in sd.items() if not k.startswith('~')}  # `~`: training state, not weights
+    # `~`: training state, not weights
+    weights = {k: v for k, v in sd.items() if not k.startswith('~')}
     _check_config(config, weights, fn)
     model = build_arch(config['arch'], config)
     model.load_state_dict(weights)
-    if 'classes' not in config: config = dict(config, classes=[str(i) for i in range(config.get('n_out', 10))])  # digits, unless named
+    # digits, unless named
+    if 'classes' not in config:
+        config = dict(config, classes=[str(i) for i in range(config.get('n_out', 10))])
     return model.to(device).eval(), config
 
 # %% ../nbs/14_model_files.ipynb #mf000006

@@ -25,17 +25,26 @@ from . import distributed as ddp
 # %% ../nbs/07_recipes.ipynb #rc000006
 class Recipe:
     "How architecture `name` is built (`build(**args)`) and trained by default; `lr` is a rate, or one per optimiser"
-    def __init__(self, name, build, epochs=5, bs=64, lr=0.1, sched='one-cycle', wd=0., momentum=0.9, precision='fp32',
-                 cbs=None,    # a function returning the callbacks the model trains with (fresh ones for each run)
-                 label=None,  # the header's name for the model: a string, or a function of the build arguments
-                 args=None):  # build arguments saved with the model (default: the build function's own defaults)
-        lr = dict(sgd=lr, adam=3e-3) if isinstance(lr, (int, float)) else dict(lr)  # Adam's usual rate unless given
+    def __init__(self, name, build, epochs=5, bs=64, lr=0.1, sched='one-cycle', wd=0., momentum=0.9,
+                 precision='fp32',
+                 # a function returning the callbacks the
+                 # model trains with (fresh ones for each run)
+                 cbs=None,
+                 # the header's name for the model: a string, or a function of the build arguments
+                 label=None,
+                 # build arguments saved with the model (default: the build function's own defaults)
+                 args=None):
+        # Adam's usual rate unless given
+        lr = dict(sgd=lr, adam=3e-3) if isinstance(lr, (int, float)) else dict(lr)
         defaults = {k: p.default for k, p in inspect.signature(build).parameters.items()
-                    if isinstance(p.default, (int, float, str, list, tuple)) and not isinstance(p.default, bool)}
-        args = {k: list(v) if isinstance(v, tuple) else v for k, v in {**defaults, **(args or {})}.items()}
+                    if isinstance(p.default, (int, float, str, list, tuple))
+                    and not isinstance(p.default, bool)}
+        args = {k: list(v) if isinstance(v, tuple) else v
+                for k, v in {**defaults, **(args or {})}.items()}
         store_attr('name,build,epochs,bs,lr,sched,wd,momentum,precision,cbs,label,args')
     def __repr__(self):
-        return (f"Recipe({self.name}: {self.epochs} epochs, bs {self.bs}, lr {self.lr['sgd']:g} (sgd) / {self.lr['adam']:g} (adam), "
+        return (f"Recipe({self.name}: {self.epochs} epochs, bs {self.bs}, lr {self.lr['sgd']:g} "
+                f"(sgd) / {self.lr['adam']:g} (adam), "
                 f"{self.sched}, wd {self.wd:g}, {self.precision})")
 
 # %% ../nbs/07_recipes.ipynb #rc000007
@@ -50,29 +59,41 @@ def register_recipe(name, build, **defaults):
 def get_recipe(name):
     "The recipe registered as `name`, or a one-line error naming the known ones"
     if isinstance(name, Recipe): return name
-    if name not in RECIPES: raise ValueError(f"unknown recipe {name!r} (known: {', '.join(RECIPES)})")
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r} (known: {', '.join(RECIPES)})")
     return RECIPES[name]
 
 # %% ../nbs/07_recipes.ipynb #rc000009
 _ = register_recipe('mlp', get_model, epochs=5, bs=64, lr=dict(sgd=0.03, adam=3e-3), sched='cosine',
                     label=lambda a: f"{a['n_in']}-{a['nh']}-{a['n_out']} MLP")
-_ = register_recipe('cnn', get_cnn, epochs=8, bs=256, lr=dict(sgd=0.2, adam=3e-3), sched='one-cycle', wd=5e-4,
-                    precision='bf16', cbs=lambda: [BatchShiftCB(2)], label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}")
-_ = register_recipe('cnn-wild', get_cnn, epochs=9, bs=256, lr=dict(sgd=0.2, adam=3e-3), sched='one-cycle', wd=5e-4, precision='bf16',
-                    cbs=lambda: [BatchTransformCB(wild_augment)], label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}, wild augmentation")
+_ = register_recipe('cnn', get_cnn, epochs=8, bs=256, lr=dict(sgd=0.2, adam=3e-3),
+                    sched='one-cycle', wd=5e-4,
+                    precision='bf16', cbs=lambda: [BatchShiftCB(2)],
+                    label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}")
+_ = register_recipe('cnn-wild', get_cnn, epochs=9, bs=256, lr=dict(sgd=0.2, adam=3e-3),
+                    sched='one-cycle', wd=5e-4, precision='bf16',
+                    cbs=lambda: [BatchTransformCB(wild_augment)],
+                    label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}, wild augmentation")
 
 # %% ../nbs/07_recipes.ipynb #rc000013
-def recipe_settings(recipe, epochs=None, bs=None, lr=None, opt='sgd', sched=None, wd=None, momentum=None, precision=None,
+def recipe_settings(recipe, epochs=None, bs=None, lr=None, opt='sgd', sched=None, wd=None,
+                    momentum=None, precision=None,
                     seed=0, threads=1):
     "The training settings of `recipe`, its defaults overridden by what is not None, each checked"
     r = get_recipe(recipe)
     pick = lambda v, d: d if v is None else v
-    s = dict(recipe=r.name, epochs=pick(epochs, r.epochs), bs=pick(bs, r.bs), opt=opt, lr=lr, sched=pick(sched, r.sched),
-             wd=pick(wd, r.wd), momentum=pick(momentum, r.momentum), precision=pick(precision, r.precision), seed=seed, threads=threads)
-    checks = [(s['epochs'] > 0, 'epochs must be positive'), (s['bs'] > 0, 'bs must be positive'), (lr is None or lr > 0, 'lr must be positive'),
-              (0 <= s['momentum'] < 1, 'momentum must be in [0, 1)'), (s['wd'] >= 0, 'wd must be >= 0'),
-              (0 <= seed < 2**32, 'seed must be in [0, 2**32)'), (threads > 0, 'threads must be positive'),
-              (opt in r.lr, f"opt must be one of {', '.join(r.lr)}"), (s['sched'] in ('cosine', 'one-cycle'), 'sched must be cosine or one-cycle'),
+    s = dict(recipe=r.name, epochs=pick(epochs, r.epochs), bs=pick(bs, r.bs), opt=opt, lr=lr,
+             sched=pick(sched, r.sched),
+             wd=pick(wd, r.wd), momentum=pick(momentum, r.momentum),
+             precision=pick(precision, r.precision), seed=seed, threads=threads)
+    checks = [(s['epochs'] > 0, 'epochs must be positive'), (s['bs'] > 0, 'bs must be positive'),
+              (lr is None or lr > 0, 'lr must be positive'),
+              (0 <= s['momentum'] < 1, 'momentum must be in [0, 1)'),
+              (s['wd'] >= 0, 'wd must be >= 0'),
+              (0 <= seed < 2**32, 'seed must be in [0, 2**32)'),
+              (threads > 0, 'threads must be positive'),
+              (opt in r.lr, f"opt must be one of {', '.join(r.lr)}"),
+              (s['sched'] in ('cosine', 'one-cycle'), 'sched must be cosine or one-cycle'),
               (s['precision'] in ('fp32', 'bf16'), 'precision must be fp32 or bf16')]
     for ok, msg in checks:
         if not ok: raise ValueError(f"{msg}, got {s[msg.split()[0]]}")
@@ -82,25 +103,34 @@ def recipe_settings(recipe, epochs=None, bs=None, lr=None, opt='sgd', sched=None
 def build_recipe(recipe, n_in=784, n_out=10, **args):
     "A new model of `recipe` and the build arguments it was made from; `args` override the recipe's"
     r = get_recipe(recipe)
-    if (bad := [k for k in args if k not in r.args]): raise ValueError(f"recipe {r.name!r} takes no {', '.join(bad)} (it takes: {', '.join(r.args) or 'nothing'})")
+    if (bad := [k for k in args if k not in r.args]):
+        raise ValueError(f"recipe {r.name!r} takes no {', '.join(bad)} (it takes: "
+                         f"{', '.join(r.args) or 'nothing'})")
     a = {**r.args, **{k: v for k, v in dict(n_in=n_in, n_out=n_out).items() if k in r.args}, **args}
     model = r.build(**a)
     was = model.training; model.eval()  # eval: a batch-norm layer keeps its statistics as they are
     try:
         with torch.no_grad(): out = model(torch.zeros(2, n_in))
-    except Exception as e: raise ValueError(f"recipe {r.name!r}: its model does not take rows of {n_in} pixels ({type(e).__name__}: {e})") from None
+    except Exception as e:
+        raise ValueError(f"recipe {r.name!r}: its model does not take rows of {n_in} pixels "
+                         f"({type(e).__name__}: {e})") from None
     finally: model.train(was)
-    if tuple(out.shape) != (2, n_out): raise ValueError(f"recipe {r.name!r}: its model maps 2 rows to {tuple(out.shape)}, not (2, {n_out})")
+    if tuple(out.shape) != (2, n_out):
+        raise ValueError(f"recipe {r.name!r}: its model maps 2 rows to "
+                         f"{tuple(out.shape)}, not (2, {n_out})")
     return model, a
 
 # %% ../nbs/07_recipes.ipynb #rc000021
-def recipe_learner(recipe, dls, settings=None, model=None, config=None, device='auto', progress=True, log=tqdm.write, cbs=None):
+def recipe_learner(recipe, dls, settings=None, model=None, config=None, device='auto',
+                   progress=True, log=tqdm.write, cbs=None):
     "A `Learner` that trains `model` (default: a new one of `recipe`) on `dls` with `settings` (default: the recipe's)"
     r, s = get_recipe(recipe), settings or recipe_settings(recipe)
     if model is None: model, _ = build_recipe(r)
-    opt_func = partial(SGD, momentum=s['momentum'], weight_decay=s['wd']) if s['opt'] == 'sgd' else partial(Adam, weight_decay=s['wd'])
+    opt_func = (partial(SGD, momentum=s['momentum'], weight_decay=s['wd']) if s['opt'] == 'sgd'
+                else partial(Adam, weight_decay=s['wd']))
     extra = (r.cbs() if r.cbs else []) + ([BF16CB()] if s['precision'] == 'bf16' else [])
-    learn = get_learner(model, dls, s['lr'] or r.lr[s['opt']], opt_func, device, progress, log, extra + list(cbs or []), s['threads'])
+    learn = get_learner(model, dls, s['lr'] or r.lr[s['opt']], opt_func, device, progress, log,
+                        extra + list(cbs or []), s['threads'])
     learn.config, learn.settings = config, s
     return learn
 
@@ -108,49 +138,64 @@ def recipe_learner(recipe, dls, settings=None, model=None, config=None, device='
 def fit_recipe(learn):
     "Train `learn` for its settings' epochs with their schedule"
     s = learn.settings
-    if s['sched'] == 'cosine': learn.fit(s['epochs'], learn.lr, cbs=[ParamSchedCB(lr=sched_cos(learn.lr, 0.))])
+    if s['sched'] == 'cosine':
+        learn.fit(s['epochs'], learn.lr, cbs=[ParamSchedCB(lr=sched_cos(learn.lr, 0.))])
     else: learn.fit_one_cycle(s['epochs'], learn.lr)
 
 def learned_nothing(acc, n_classes, losses, lr):
     "Warnings for a run that learned nothing: accuracy near chance, or a loss that ended far above where it started"
     ws = []
     if acc < 1.5 / n_classes:
-        ws.append(f"test accuracy {acc:.1%} is near chance ({1 / n_classes:.0%} for {n_classes} classes): the model learned "
-                  f"nothing; the learning rate (lr {lr:g}) is the likely cause, try a smaller --lr or --lr-find")
+        ws.append(f"test accuracy {acc:.1%} is near chance ({1 / n_classes:.0%} for {n_classes} "
+                  "classes): the model learned "
+                  f"nothing; the learning rate (lr {lr:g}) is the likely cause, try a "
+                  "smaller --lr or --lr-find")
     k = max(1, len(losses) // 20)
     start, end = sum(losses[:k]) / k, sum(losses[-k:]) / k
     if end > 1.5 * start:
-        ws.append(f"the training loss ended at {end:.3g}, far above where it started ({start:.3g}): training went wrong; "
+        ws.append(f"the training loss ended at {end:.3g}, far above where it started "
+                  f"({start:.3g}): training went wrong; "
                   f"the learning rate (lr {lr:g}) is the likely cause")
     return ws
 
 # %% ../nbs/07_recipes.ipynb #rc000025
-def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='auto', tta=False, lr_find=False,
-                 checkpoint=None, timeout=300, progress=True, log=tqdm.write, say=None, cbs=None, args=None, out=None, **settings):
+def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='auto', tta=False,
+                 lr_find=False,
+                 checkpoint=None, timeout=300, progress=True, log=tqdm.write, say=None, cbs=None,
+                 args=None, out=None, **settings):
     "Train `recipe` with `settings` (see `recipe_settings`) and build `args` overridden; the trained `Learner` and its metrics"
     s, t0 = recipe_settings(recipe, **settings), time.perf_counter()
     r, W = get_recipe(recipe), ddp.init(timeout)  # 1 process unless torchrun started us
-    if s['bs'] % W: raise ValueError(f"bs {s['bs']} is the global batch: it must be divisible by the {W} processes")
-    if lr_find and W > 1: raise ValueError("lr_find runs on one process: find the rate first, then pass lr")
+    if s['bs'] % W:
+        raise ValueError(f"bs {s['bs']} is the global batch: it must be divisible "
+                         f"by the {W} processes")
+    if lr_find and W > 1:
+        raise ValueError("lr_find runs on one process: find the rate first, then pass lr")
     dev = ddp.process_device(device)
     torch.set_num_threads(s['threads']); set_seed(s['seed'])
-    dls, (mean, std) = get_mnist_dls(s['bs'], data, dataset, verify, device=dev)  # on a GPU the whole dataset lives there
+    # on a GPU the whole dataset lives there
+    dls, (mean, std) = get_mnist_dls(s['bs'], data, dataset, verify, device=dev)
     classes = DATASETS[dataset]['classes']
     model, a = build_recipe(r, dls.train.dataset.x.shape[1], len(classes), **(args or {}))
     config = dict(arch=r.name, **a, mean=mean, std=std, dataset=dataset, classes=classes)
-    if W > 1 or checkpoint: dls = ddp.distribute_dls(dls, s['seed'])  # each process its share, the order from seed + epoch
+    # each process its share, the order from seed + epoch
+    if W > 1 or checkpoint: dls = ddp.distribute_dls(dls, s['seed'])
     extra = ([ddp.DDPCB()] if W > 1 else []) + ([ddp.CheckpointCB(checkpoint, _run(s, dataset, W), out=out)] if checkpoint else [])
     learn = recipe_learner(r, dls, s, model, config, dev, progress, log, extra + list(cbs or []))
     say = say or (lambda m: None)
     if lr_find:
         suggestion = learn.lr_find()
-        say(f"lr_find: suggested learning rate {suggestion:.3g}" + (f" (training at lr {s['lr']:g})" if s['lr'] else ''))
+        say(f"lr_find: suggested learning rate {suggestion:.3g}"
+            + (f" (training at lr {s['lr']:g})" if s['lr'] else ''))
         learn.lr = s['lr'] or suggestion
-    say(f"training {_label(r, a)} ({sum(p.numel() for p in model.parameters()):,} parameters) on {dataset} "
-        f"({len(dls.train.dataset):,} train / {len(dls.valid.dataset):,} valid) on {dev}{f' x {W} processes' if W > 1 else ''}: "
+    say(f"training {_label(r, a)} ({sum(p.numel() for p in model.parameters()):,} "
+        f"parameters) on {dataset} "
+        f"({len(dls.train.dataset):,} train / {len(dls.valid.dataset):,} valid) on "
+        f"{dev}{f' x {W} processes' if W > 1 else ''}: "
         + _describe(dict(s, lr=learn.lr), r))
     fit_recipe(learn)
-    return learn, (_metrics(learn, data, dataset, verify, tta, W, lr_find, t0) if is_main() else None)
+    return learn, (_metrics(learn, data, dataset, verify, tta, W, lr_find, t0) if is_main()
+                   else None)
 
 # %% ../nbs/07_recipes.ipynb #rc000026
 def _run(s, dataset, W):
@@ -161,23 +206,29 @@ def _label(r, a): return r.label(a) if callable(r.label) else (r.label or r.name
 
 def _describe(s, r):
     "The settings as the header reads them"
-    return (f"{s['epochs']} epoch{'s' * (s['epochs'] != 1)}, bs {s['bs']}, {s['opt']} lr {s['lr']:.3g} {s['sched']}"
+    return (f"{s['epochs']} epoch{'s' * (s['epochs'] != 1)}, bs {s['bs']}, {s['opt']} lr "
+            f"{s['lr']:.3g} {s['sched']}"
             + (f", momentum {s['momentum']}" if s['opt'] == 'sgd' and s['sched'] == 'cosine' else '') + (f", wd {s['wd']:g}" if s['wd'] else '')
-            + f", {s['precision']}, {s['threads']} thread{'s' * (s['threads'] != 1)}, seed {s['seed']}")
+            + f", {s['precision']}, {s['threads']} "
+              f"thread{'s' * (s['threads'] != 1)}, seed {s['seed']}")
 
 def _metrics(learn, data, dataset, verify, tta, W, lr_find, t0):
     "What the run measured: test accuracy (with TTA if asked), the history, the settings, the warnings"
     net, c = getattr(learn.model, 'module', learn.model), learn.config
     x_test, y_test = get_test_data(data, dataset, verify)
     xt = normalize(x_test, c['mean'], c['std']).to(next(net.parameters()).device)
-    learn.test_scores = (predict_tta(net, xt).log() if tta else log_softmax(predict_batches(net, xt).float())).cpu()
+    learn.test_scores = (predict_tta(net, xt).log() if tta
+                         else log_softmax(predict_batches(net, xt).float())).cpu()
     learn.test_targets = y_test
     acc, s, h = accuracy(learn.test_scores, y_test).item(), learn.settings, learn.history
     recorder = next(cb for cb in learn.cbs if isinstance(cb, RecorderCB))
-    return dict(test_accuracy=acc, valid_accuracy=h[-1]['valid_acc'] if h else None, epochs=h, seed=s['seed'], arch=c['arch'],
+    return dict(test_accuracy=acc, valid_accuracy=h[-1]['valid_acc'] if h else None, epochs=h,
+                seed=s['seed'], arch=c['arch'],
                 parameters=sum(p.numel() for p in net.parameters()), tta=tta, processes=W,
-                config={**c, **s, 'lr': learn.lr, 'lr_find': lr_find, 'data': data, 'device': str(xt.device)},
-                torch=torch.__version__, threads=torch.get_num_threads(), seconds=time.perf_counter() - t0,
+                config={**c, **s, 'lr': learn.lr, 'lr_find': lr_find, 'data': data,
+                        'device': str(xt.device)},
+                torch=torch.__version__, threads=torch.get_num_threads(),
+                seconds=time.perf_counter() - t0,
                 warnings=learned_nothing(acc, len(c['classes']), recorder.losses, learn.lr))
 
 # %% ../nbs/07_recipes.ipynb #rc000031
@@ -189,8 +240,10 @@ class Classifier:
     def __repr__(self): return f"Classifier({self.config['arch']}, {len(self.classes)} classes)"
     def scores(self, x, tta=False):
         "Log probabilities for `x`, rows of raw pixels in [0, 1] (MNIST's: 0 background, 1 ink)"
-        xn = normalize(x.reshape(len(x), -1).float(), self.config['mean'], self.config['std']).to(self.device)
-        return (predict_tta(self.net, xn).log() if tta else log_softmax(predict_batches(self.net, xn).float())).cpu()
+        xn = normalize(x.reshape(len(x), -1).float(), self.config['mean'],
+                       self.config['std']).to(self.device)
+        return (predict_tta(self.net, xn).log() if tta
+                else log_softmax(predict_batches(self.net, xn).float())).cpu()
     def predict(self, image, name='image'):
         "The class of one image (a path or bytes), its probabilities and the 28x28 image the model saw"
         x = prepare_image(image, name)

@@ -23,20 +23,23 @@ from .web import model_spec, web_files
 
 # %% ../nbs/12_serve.ipynb #21e91951
 MAX_BODY = 8_000_000  # bytes: a 12-megapixel phone photo as a JPEG is 3-6 MB
-MAX_DECODES = 2       # images decoded at once, each within prepare_image's pixel limit; other requests wait their turn
+# images decoded at once, each within prepare_image's pixel limit; other requests wait their turn
+MAX_DECODES = 2
 
 class Predictor:
     "The model in run folder (or file) `model`, loaded once: `predict(bytes)` gives the digit, the probabilities and the 28x28 image"
     def __init__(self, model):
         self.clf = Classifier(model)
-        self.config, self.pool = self.clf.config, ThreadPoolExecutor(MAX_DECODES, thread_name_prefix='decode')
+        self.config, self.pool = self.clf.config, ThreadPoolExecutor(
+            MAX_DECODES, thread_name_prefix='decode')
         metrics = model_file(model).with_name('metrics.json')
         self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
 
     def predict(self, data:bytes, name='image'):
         try: r = self.clf.predict(data, name)
         finally: _trim()  # hand the decoded image's memory back to the system
-        return dict(r, probabilities=[round(p, 5) for p in r['probabilities']], image=[[round(v, 3) for v in row] for row in r['image'].tolist()])
+        return dict(r, probabilities=[round(p, 5) for p in r['probabilities']],
+                    image=[[round(v, 3) for v in row] for row in r['image'].tolist()])
 
 def _trim():
     "Return freed heap memory to the system (glibc's malloc_trim; nothing elsewhere)"
@@ -46,8 +49,10 @@ def _trim():
 # %% ../nbs/12_serve.ipynb #50669984
 def info(p:Predictor, model):
     "What the page shows about the model: its name, architecture and test accuracy"
-    return dict(name=Path(model).name, arch=p.config.get('arch', 'mlp'), classes=p.config['classes'],
-                test_accuracy=p.metrics.get('test_accuracy'), parameters=p.metrics.get('parameters'))
+    return dict(name=Path(model).name, arch=p.config.get('arch', 'mlp'),
+                classes=p.config['classes'],
+                test_accuracy=p.metrics.get('test_accuracy'),
+                parameters=p.metrics.get('parameters'))
 
 # %% ../nbs/12_serve.ipynb #44f34506
 BODY_TIMEOUT = 30  # seconds for a request's body to arrive
@@ -59,7 +64,8 @@ class _Refused(Exception):
 async def _read_body(request, limit=MAX_BODY):
     "The request's body, counted as it is read: more than `limit` bytes, or declared so, is refused"
     n = request.headers.get('content-length')
-    if n is not None and (not n.isdigit() or int(n) > limit): raise _Refused(413, f"the image is larger than {limit:,} bytes")
+    if n is not None and (not n.isdigit() or int(n) > limit):
+        raise _Refused(413, f"the image is larger than {limit:,} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -71,9 +77,12 @@ async def _image(request):
     "The image's bytes and a name for messages, from the raw body or a form's `file` field"
     body = await asyncio.wait_for(_read_body(request), BODY_TIMEOUT)
     if not body: raise _Refused(400, "empty request: send an image (PNG, JPEG, ...) as the body")
-    if not request.headers.get('content-type', '').startswith('multipart/form-data'): return body, 'request body'
+    if not request.headers.get('content-type', '').startswith('multipart/form-data'):
+        return body, 'request body'
     async def stream(): yield body
-    try: form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=5, max_part_size=MAX_BODY).parse()
+    try:
+        form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=5,
+                                     max_part_size=MAX_BODY).parse()
     except MultiPartException as e: raise _Refused(400, f"bad form upload: {e.message}") from None
     f = form.get('file')
     if f is None or isinstance(f, str): raise _Refused(400, "form upload needs a 'file' field")
@@ -95,9 +104,12 @@ def make_app(model, hosts=None):
     async def predict(request: Request):
         try:
             data, name = await _image(request)
-            return JSONResponse(await asyncio.get_running_loop().run_in_executor(p.pool, p.predict, data, name))
+            return JSONResponse(await asyncio.get_running_loop().run_in_executor(
+                p.pool, p.predict, data, name))
         except _Refused as e: return JSONResponse(dict(error=str(e)), e.status)
-        except asyncio.TimeoutError: return JSONResponse(dict(error=f"the request's body did not arrive within {BODY_TIMEOUT} s"), 408)
+        except asyncio.TimeoutError:
+            return JSONResponse(dict(error="the request's body did not arrive "
+                                           f"within {BODY_TIMEOUT} s"), 408)
         except ValueError as e: return JSONResponse(dict(error=str(e)), 400)
     async def page(request): return HTMLResponse(PAGE)
     web = _web(model)
@@ -107,7 +119,8 @@ def make_app(model, hosts=None):
         return Response(web[name], media_type=WEB_TYPES[name.rsplit('.', 1)[-1]])
     async def model_info(request): return JSONResponse(info(p, model))
     async def http_error(request, e): return JSONResponse(dict(error=e.detail), e.status_code)
-    app = Starlette(routes=[Route('/', page), Route('/info', model_info), Route('/predict', predict, methods=['POST']),
+    app = Starlette(routes=[Route('/', page), Route('/info', model_info),
+                            Route('/predict', predict, methods=['POST']),
                             Route('/web/{name:str}', web_file)],
                     exception_handlers={HTTPException: http_error})
     return _guard(app, hosts)
@@ -175,12 +188,18 @@ reset();
 """
 
 # %% ../nbs/12_serve.ipynb #sg000001
-def _sha256(s): return "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-_INLINE = {t: re.search(f'<{t}>(.*?)</{t}>', PAGE, re.S).group(1) for t in ('script', 'style')}  # the page's own
+def _sha256(s):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+# the page's own
+_INLINE = {t: re.search(f'<{t}>(.*?)</{t}>', PAGE, re.S).group(1) for t in ('script', 'style')}
 SECURITY_HEADERS = {
-    'content-security-policy': f"default-src 'none'; script-src 'self' {_sha256(_INLINE['script'])}; style-src 'self' {_sha256(_INLINE['style'])}; "
-                               "img-src 'self' data: blob:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
-    'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; script-src 'self' "
+                               f"{_sha256(_INLINE['script'])}; style-src 'self' "
+                               f"{_sha256(_INLINE['style'])}; "
+                               "img-src 'self' data: blob:; connect-src 'self'; form-action "
+                               "'none'; base-uri 'none'; frame-ancestors 'none'",
+    'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
     'cross-origin-resource-policy': 'same-origin'}
 
 def _guard(app, hosts=None):
@@ -192,20 +211,27 @@ def _guard(app, hosts=None):
         host = h.get('host', '').lower()
         name = host[1:].split(']')[0] if host.startswith('[') else host.rsplit(':', 1)[0]
         origin = h.get('origin')
-        if allowed is not None and name not in allowed: r = JSONResponse(dict(error=f"host {host!r} is not served here"), 400)
-        elif scope['method'] == 'POST' and ((origin is not None and origin.split('://', 1)[-1].lower() != host)
-                                            or h.get('sec-fetch-site') in ('cross-site', 'same-site')):
+        if allowed is not None and name not in allowed:
+            r = JSONResponse(dict(error=f"host {host!r} is not served here"), 400)
+        elif scope['method'] == 'POST' and ((origin is not None
+                                             and origin.split('://', 1)[-1].lower() != host)
+                                            or h.get('sec-fetch-site') in (
+                                                'cross-site', 'same-site')):
             r = JSONResponse(dict(error="cross-origin requests are refused"), 403)
         else: r = None
         async def send_secured(message):
             if message['type'] == 'http.response.start':
-                message = dict(message, headers=list(message.get('headers', [])) + [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()])
+                message = dict(message,
+                               headers=list(message.get('headers', []))
+                               + [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()])
             await send(message)
         await (r or app)(scope, receive, send_secured)
     return guarded
 
 # %% ../nbs/12_serve.ipynb #88b3d69c
-HEADER_TIMEOUT = 10  # seconds for a request's headers to arrive; a client that sends nothing, or a byte at a time, is dropped
+# seconds for a request's headers to arrive; a client
+# that sends nothing, or a byte at a time, is dropped
+HEADER_TIMEOUT = 10
 
 def _timed_protocol(timeout):
     "uvicorn's HTTP protocol, with a deadline for each request's headers (uvicorn itself waits for them for ever)"
@@ -217,7 +243,8 @@ def _timed_protocol(timeout):
             if getattr(self, '_deadline', None): self._deadline.cancel()
             self._deadline = self.loop.call_later(timeout, self._expire)
         def _expire(self):  # still waiting for the headers of a request: drop the connection
-            if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing(): self.transport.close()
+            if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
+                self.transport.close()
     return Timed
 
 def _where(host):
@@ -226,18 +253,23 @@ def _where(host):
     return f'the interface at {host}: machines that reach it can connect'
 
 def serve(model:str,                # the run folder (or model file) written by `mnist_scratch train`
-          host:str='127.0.0.1',     # address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 is every interface
+          # address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 is every interface
+          host:str='127.0.0.1',
           port:int=8000,            # port to listen on, 1-65535
          ):
     "Serve the draw-a-digit page and the prediction API for a trained model"
     import uvicorn
     if not 0 < port < 65536: raise ValueError(f"--port must be in 1..65535, got {port}")
-    names = None if host in ('0.0.0.0', '::', '') else {host, 'localhost', '127.0.0.1', '::1'} if _where(host).startswith('only') else {host}
+    names = (None if host in ('0.0.0.0', '::', '') else {host, 'localhost', '127.0.0.1', '::1'}
+             if _where(host).startswith('only') else {host})
     app = make_app(model, names)  # a bad model file stops here, with predict's message
     sock = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try: sock.bind((host, port)); sock.listen(128)
-    except OSError as e: sock.close(); raise OSError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
-    print(f"serving {model} on http://{host if ':' not in host else f'[{host}]'}:{port}/ ({_where(host)}); Ctrl-C stops", flush=True)
-    config = uvicorn.Config(app, log_level='warning', http=_timed_protocol(HEADER_TIMEOUT), timeout_keep_alive=5, limit_concurrency=64)
+    except OSError as e:
+        sock.close(); raise OSError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    print(f"serving {model} on http://{host if ':' not in host else f'[{host}]'}:{port}/ "
+          f"({_where(host)}); Ctrl-C stops", flush=True)
+    config = uvicorn.Config(app, log_level='warning', http=_timed_protocol(HEADER_TIMEOUT),
+                            timeout_keep_alive=5, limit_concurrency=64)
     uvicorn.Server(config).run(sockets=[sock])

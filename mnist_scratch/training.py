@@ -72,17 +72,21 @@ def load_state_dict(self:Optimizer, sd):
     "Restore `state_dict()`; tensors go to their parameters' devices"
     dev = self.params[0].device
     for k, v in sd.items():
-        setattr(self, k, [t.to(dev) if isinstance(t, torch.Tensor) else t for t in v] if isinstance(v, list) else v)
+        setattr(self, k,
+                [t.to(dev) if isinstance(t, torch.Tensor) else t for t in v] if isinstance(v, list)
+                else v)
 
 # %% ../nbs/04_training.ipynb #080903ea
 class CosineLR:
     "Anneal `opt.lr` from its value now to 0 over `total_steps` calls of `step()`, along half a cosine"
     def __init__(self, opt, total_steps):
-        if not (isinstance(total_steps, int) and total_steps > 0): raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
+        if not (isinstance(total_steps, int) and total_steps > 0):
+            raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
         self.opt, self.total_steps, self.base_lr, self.t = opt, total_steps, opt.lr, 0
     def step(self):
         self.t += 1
-        self.opt.lr = self.base_lr * (1 + math.cos(math.pi * min(self.t, self.total_steps) / self.total_steps)) / 2
+        self.opt.lr = self.base_lr * (1 + math.cos(
+            math.pi * min(self.t, self.total_steps) / self.total_steps)) / 2
 
 # %% ../nbs/04_training.ipynb #6bbcaa12
 class Dataset:
@@ -93,7 +97,9 @@ class Dataset:
         self.x, self.y = x, y
     def __len__(self): return len(self.x)
     def __getitem__(self, i): return self.x[i], self.y[i]
-    def __repr__(self): return f"Dataset({len(self)} items, x: {tuple(self.x.shape[1:])}, y: {tuple(self.y.shape[1:])})"
+    def __repr__(self):
+        return (f"Dataset({len(self)} items, x: {tuple(self.x.shape[1:])}, y: "
+                f"{tuple(self.y.shape[1:])})")
 
 # %% ../nbs/04_training.ipynb #8542300a
 class Sampler:
@@ -102,23 +108,27 @@ class Sampler:
     def __len__(self): return self.n
     def indices(self):
         "One epoch's order, as a tensor"
-        return torch.randperm(self.n, generator=self.generator) if self.shuffle else torch.arange(self.n)
+        return (torch.randperm(self.n, generator=self.generator) if self.shuffle
+                else torch.arange(self.n))
     def __iter__(self): return iter(self.indices().tolist())
 
 # %% ../nbs/04_training.ipynb #d604df5b
 class BatchSampler:
     "Batches of `batch_size` indices from `sampler`, each a tensor; the last partial batch is dropped if `drop_last`"
     def __init__(self, sampler, batch_size, drop_last=False):
-        if not (isinstance(batch_size, int) and batch_size > 0): raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        if not (isinstance(batch_size, int) and batch_size > 0):
+            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         store_attr()
     def __len__(self):
         n = len(self.sampler)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
     def __iter__(self):
-        s = self.sampler  # ours gives an epoch's order as one tensor; any other sampler is an iterable of indices
+        # ours gives an epoch's order as one tensor; any other sampler is an iterable of indices
+        s = self.sampler
         idxs = s.indices() if hasattr(s, 'indices') else torch.tensor(list(s), dtype=torch.long)
         if self.drop_last: idxs = idxs[:len(self) * self.batch_size]
-        return iter(idxs.split(self.batch_size) if len(idxs) else ())  # `split` of nothing gives one empty batch
+        # `split` of nothing gives one empty batch
+        return iter(idxs.split(self.batch_size) if len(idxs) else ())
 
 # %% ../nbs/04_training.ipynb #6cd2d637
 def collate(batch):
@@ -129,8 +139,10 @@ def collate(batch):
 # %% ../nbs/04_training.ipynb #2cd713d8
 class DataLoader:
     "Batches `(xb, yb)` of `dataset`, with PyTorch's arguments; one index per batch when the dataset is `vectorised`"
-    def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, drop_last=False, collate_fn=collate, generator=None):
-        if sampler is not None and shuffle: raise ValueError("DataLoader: sampler and shuffle=True cannot be used together")
+    def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, drop_last=False,
+                 collate_fn=collate, generator=None):
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler and shuffle=True cannot be used together")
         self.dataset, self.collate_fn = dataset, collate_fn
         self.sampler = sampler if sampler is not None else Sampler(len(dataset), shuffle, generator)
         self.batch_sampler = BatchSampler(self.sampler, batch_size, drop_last)
@@ -140,14 +152,16 @@ class DataLoader:
         if self.vectorised:
             for idx in self.batch_sampler: yield self.dataset[idx]
         else:
-            for idx in self.batch_sampler: yield self.collate_fn([self.dataset[i] for i in idx.tolist()])
+            for idx in self.batch_sampler:
+                yield self.collate_fn([self.dataset[i] for i in idx.tolist()])
 
 # %% ../nbs/04_training.ipynb #26b61104
 def default_device(device='auto'):
     "`device` as a `torch.device`; 'auto' picks CUDA when available, else the CPU"
     if device in (None, 'auto'): device = 'cuda' if torch.cuda.is_available() else 'cpu'
     device = torch.device(device)
-    if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError("device 'cuda' asked for, but no CUDA GPU is available")
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' asked for, but no CUDA GPU is available")
     return device
 
 # %% ../nbs/04_training.ipynb #c5b35634
@@ -160,7 +174,8 @@ def _check_placement(model, device):
     "`model` must already be on `device`: batches are moved, the model is not"
     md = _model_device(model)
     if md.type != device.type or (device.index is not None and md != device):
-        raise ValueError(f"the model is on {md} but the batches go to {device}: move the model first (model.to('{device}'))")
+        raise ValueError(f"the model is on {md} but the batches go to {device}: move the model "
+                         f"first (model.to('{device}'))")
 
 # %% ../nbs/04_training.ipynb #6102f5b6
 def evaluate(model, dl, loss_func=cross_entropy, device=None):
@@ -192,26 +207,33 @@ def _train_epoch(model, loss_func, opt, dl, device, epoch, pbar, sched=None):
         if sched is not None: sched.step()
         l = loss.item()
         if not math.isfinite(l):
-            raise FloatingPointError(f"loss is {l} at epoch {epoch}, batch {i+1} of {len(dl)}: training diverged "
-                                     f"(is the learning rate, lr={getattr(sched, 'base_lr', getattr(opt, 'lr', '?'))}, too high?)")  # the rate asked for, not the annealed one
+            raise FloatingPointError(f"loss is {l} at epoch {epoch}, batch {i+1} of "
+                                     f"{len(dl)}: training diverged "
+                                     # the rate asked for, not the annealed one
+                                     "(is the learning rate, "
+                                     f"lr={getattr(sched, 'base_lr', getattr(opt, 'lr', '?'))}, too high?)")
         tot += l * len(yb); count += len(yb)
         pbar.update()
     return tot / count
 
 # %% ../nbs/04_training.ipynb #760b4434
-def fit(epochs, model, loss_func, opt, train_dl, valid_dl, device=None, progress=True, log=None, sched=None):
+def fit(epochs, model, loss_func, opt, train_dl, valid_dl, device=None, progress=True, log=None,
+        sched=None):
     "Train `model` for `epochs` (`sched` is stepped each batch); one dict an epoch: train_loss, valid_loss, valid_acc, seconds"
-    if not (isinstance(epochs, int) and epochs > 0): raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if not (isinstance(epochs, int) and epochs > 0):
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     device = default_device(device)
     model.to(device)  # the one place the model moves; batches move in the loops
     history = []
-    with tqdm(total=epochs * len(train_dl), disable=not progress, unit='batch', leave=False) as pbar:
+    with tqdm(total=epochs * len(train_dl), disable=not progress, unit='batch',
+              leave=False) as pbar:
         for epoch in range(1, epochs + 1):
             t = time.perf_counter()
             pbar.set_description(f"epoch {epoch}/{epochs}")
             train_loss = _train_epoch(model, loss_func, opt, train_dl, device, epoch, pbar, sched)
             valid_loss, valid_acc = evaluate(model, valid_dl, loss_func, device)
-            history.append(dict(epoch=epoch, train_loss=train_loss, valid_loss=valid_loss, valid_acc=valid_acc,
+            history.append(dict(epoch=epoch, train_loss=train_loss, valid_loss=valid_loss,
+                                valid_acc=valid_acc,
                                 seconds=time.perf_counter() - t))
             if log: log(history[-1])
     return history
@@ -222,18 +244,22 @@ HEADER = f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  {'valid_acc':>9
 # %% ../nbs/04_training.ipynb #90f5eef7
 def format_row(h):
     "One epoch of a `fit` history as a table row, under `HEADER`"
-    return f"{h['epoch']:>5}  {h['train_loss']:>10.4f}  {h['valid_loss']:>10.4f}  {h['valid_acc']:>9.4f}  {h['seconds']:>7.2f}"
+    return (f"{h['epoch']:>5}  {h['train_loss']:>10.4f}  {h['valid_loss']:>10.4f}  "
+            f"{h['valid_acc']:>9.4f}  {h['seconds']:>7.2f}")
 
 # %% ../nbs/04_training.ipynb #f5f82b40
 class DataLoaders:
     "A training and a validation `DataLoader`, as `.train` and `.valid`"
     def __init__(self, train, valid): self.train, self.valid = train, valid
     def __iter__(self): return iter((self.train, self.valid))
-    def __repr__(self): return f"DataLoaders(train: {len(self.train)} batches of {self.train.batch_sampler.batch_size}, valid: {len(self.valid)} batches)"
+    def __repr__(self):
+        return (f"DataLoaders(train: {len(self.train)} batches of "
+                f"{self.train.batch_sampler.batch_size}, valid: {len(self.valid)} batches)")
     @classmethod
     def from_dsets(cls, train_ds, valid_ds, bs, **kwargs):
         "Training (shuffled) and validation (in order, batches twice as large) loaders"
-        return cls(DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs), DataLoader(valid_ds, batch_size=bs * 2, **kwargs))
+        return cls(DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs),
+                   DataLoader(valid_ds, batch_size=bs * 2, **kwargs))
 
 def get_dls(train_ds, valid_ds, bs, **kwargs):
     "The two loaders `DataLoaders` makes `from_dsets`, as a pair `(train_dl, valid_dl)`"

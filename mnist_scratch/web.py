@@ -14,14 +14,16 @@ from torch import nn
 from .files import atomic_path
 from .model import load_model, model_file
 from .conv import BatchNorm2d
-import mnist_scratch.recipes  # registers every built-in architecture, so that load_model can build it
+# registers every built-in architecture, so that load_model can build it
+import mnist_scratch.recipes
 
 # %% ../nbs/10_web.ipynb #wb000008
 def fold_bn(conv, bn):
     "The weight and bias of the one convolution that computes `bn(conv(x))` in evaluation"
     s = bn.weight.detach() / (bn.running_var + bn.eps).sqrt()
     b = conv.bias.detach() if conv.bias is not None else torch.zeros_like(s)
-    return conv.weight.detach() * s[:, None, None, None], s * (b - bn.running_mean) + bn.bias.detach()
+    return conv.weight.detach() * s[:, None, None, None], s * (
+        b - bn.running_mean) + bn.bias.detach()
 
 # %% ../nbs/10_web.ipynb #wb000012
 def _leaves(model, prefix=''):
@@ -30,18 +32,24 @@ def _leaves(model, prefix=''):
         for k, m in model.named_children(): yield from _leaves(m, f"{prefix}{k}.")
     else: yield prefix.rstrip('.') or type(model).__name__, model
 
-SUPPORTED = 'Conv2d (+ BatchNorm2d), ReLU, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d(1), Flatten, Unflatten, Linear, Dropout, Identity'
+SUPPORTED = ('Conv2d (+ BatchNorm2d), ReLU, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d(1), Flatten, '
+             'Unflatten, Linear, Dropout, Identity')
 
 def _refuse(name, m, why=''):
-    raise ValueError(f"export: layer {name} ({type(m).__name__}{why}) is not supported by the web format (supported: {SUPPORTED})")
+    raise ValueError(f"export: layer {name} ({type(m).__name__}{why}) is not supported by the web "
+                     f"format (supported: {SUPPORTED})")
 
 # %% ../nbs/10_web.ipynb #wb000013
 def _conv(name, m):
     "A `Conv2d` as a layer; only what the page's loop computes: square kernels, one stride and padding, no groups or dilation"
     k, s, p = m.kernel_size, m.stride, m.padding
-    if m.groups != 1 or m.dilation != (1, 1) or k[0] != k[1] or s[0] != s[1] or isinstance(p, str) or p[0] != p[1] \
-       or m.padding_mode != 'zeros': _refuse(name, m, f' with kernel {k}, stride {s}, padding {p}, groups {m.groups}, dilation {m.dilation}')
-    return dict(name=name, type='conv', **{'in': m.in_channels}, out=m.out_channels, kernel=k[0], stride=s[0], padding=p[0])
+    if m.groups != 1 or m.dilation != (1, 1) or k[0] != k[1] or s[0] != s[1] or isinstance(
+        p, str) or p[0] != p[1] \
+       or m.padding_mode != 'zeros': _refuse(name, m,
+                                             f' with kernel {k}, stride {s}, padding {p}, groups '
+                                             f'{m.groups}, dilation {m.dilation}')
+    return dict(name=name, type='conv', **{'in': m.in_channels}, out=m.out_channels, kernel=k[0],
+                stride=s[0], padding=p[0])
 
 def _pool(name, m):
     "A pooling module as a layer: max or average over square windows, or the global average (kernel 0)"
@@ -49,8 +57,11 @@ def _pool(name, m):
         if m.output_size not in (1, (1, 1)): _refuse(name, m, f' to {m.output_size}')
         return dict(name=name, type='pool', op='avg', kernel=0, stride=0)
     k, s, p = (m.kernel_size, m.stride or m.kernel_size, m.padding)
-    if not all(isinstance(v, int) for v in (k, s, p)) or p or getattr(m, 'dilation', 1) != 1 or m.ceil_mode: _refuse(name, m, f' with kernel {k}, stride {s}, padding {p}')
-    return dict(name=name, type='pool', op='max' if isinstance(m, nn.MaxPool2d) else 'avg', kernel=k, stride=s)
+    if not all(isinstance(v, int) for v in (k, s, p)) or p or getattr(
+        m, 'dilation', 1) != 1 or m.ceil_mode:
+        _refuse(name, m, f' with kernel {k}, stride {s}, padding {p}')
+    return dict(name=name, type='pool', op='max' if isinstance(m, nn.MaxPool2d) else 'avg',
+                kernel=k, stride=s)
 
 # %% ../nbs/10_web.ipynb #wb000014
 def web_layers(model):
@@ -63,8 +74,11 @@ def web_layers(model):
             nxt = mods[i][1] if i < len(mods) else None
             if isinstance(nxt, (nn.BatchNorm2d, BatchNorm2d)):
                 L['weight'], L['bias'] = fold_bn(m, nxt); L['name'] += f" + {mods[i][0]}"; i += 1
-            else: L['weight'], L['bias'] = m.weight.detach(), None if m.bias is None else m.bias.detach()
-        elif isinstance(m, (nn.BatchNorm2d, BatchNorm2d)): _refuse(name, m, ', not after a convolution')
+            else:
+                L['weight'], L['bias'] = (m.weight.detach(),
+                                          None if m.bias is None else m.bias.detach())
+        elif isinstance(m, (nn.BatchNorm2d, BatchNorm2d)):
+            _refuse(name, m, ', not after a convolution')
         elif isinstance(m, nn.ReLU): L = dict(name=name, type='relu')
         elif isinstance(m, (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d)): L = _pool(name, m)
         elif isinstance(m, nn.Flatten): L = dict(name=name, type='flatten')
@@ -72,7 +86,8 @@ def web_layers(model):
             if m.dim != 1: _refuse(name, m, f' of dim {m.dim}')
             L = dict(name=name, type='reshape', shape=list(m.unflattened_size))
         elif isinstance(m, nn.Linear):
-            L = dict(name=name, type='linear', **{'in': m.in_features}, out=m.out_features, weight=m.weight.detach(),
+            L = dict(name=name, type='linear', **{'in': m.in_features}, out=m.out_features,
+                     weight=m.weight.detach(),
                      bias=m.bias.detach() if m.bias is not None else torch.zeros(m.out_features))
         elif isinstance(m, (nn.Dropout, nn.Identity)): continue
         else: _refuse(name, m)
@@ -92,14 +107,17 @@ def run_layers(layers, pixels, mean, std):
         elif t == 'relu': x = x.clamp_min(0)
         elif t == 'conv': x = F.conv2d(x[None], w, b, L['stride'], L['padding'])[0]
         elif t == 'pool' and L['kernel'] == 0: x = x.mean((1, 2), keepdim=True)
-        elif t == 'pool': x = (F.max_pool2d if L['op'] == 'max' else F.avg_pool2d)(x[None], L['kernel'], L['stride'])[0]
+        elif t == 'pool':
+            x = (F.max_pool2d if L['op'] == 'max' else F.avg_pool2d)(
+                x[None], L['kernel'], L['stride'])[0]
         elif t == 'linear': x = w @ x + b
     return x
 
 # %% ../nbs/10_web.ipynb #wb000024
 FORMAT = 'mnist_scratch-web/1'
 
-def _b64(t): return base64.b64encode(t.detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes()).decode()
+def _b64(t):
+    return base64.b64encode(t.detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes()).decode()
 
 def model_spec(model, name='model.safetensors'):
     "The web format of the model in run folder or file `model`, as a JSON-able dict; `name`: its file's name beside the page"
@@ -107,7 +125,8 @@ def model_spec(model, name='model.safetensors'):
     metrics = model_file(model).with_name('metrics.json')
     acc = json.loads(metrics.read_text()).get('test_accuracy') if metrics.is_file() else None
     layers = [{k: (_b64(v) if isinstance(v, torch.Tensor) else v) for k, v in L.items() if v is not None} for L in web_layers(net)]
-    return dict(format=FORMAT, arch=config['arch'], config=config, classes=config['classes'], mean=config.get('mean', 0.),
+    return dict(format=FORMAT, arch=config['arch'], config=config, classes=config['classes'],
+                mean=config.get('mean', 0.),
                 std=config.get('std', 1.), test_accuracy=acc, model_file=name, layers=layers)
 
 # %% ../nbs/10_web.ipynb #wb000028
@@ -396,22 +415,27 @@ SCRIPTS = ('model.js', 'mnist_scratch.js', 'pad.js')  # the order a page loads t
 # %% ../nbs/10_web.ipynb #wb000036
 def web_files(spec, why=None):
     "The pad's files for the model `spec` (`model_spec`'s), name -> text; `spec` None: a model the page cannot run, `why` says so"
-    model = f"window.MNIST_SCRATCH_MODEL = {json.dumps(spec)};" if spec else f"window.MNIST_SCRATCH_UNSUPPORTED = {json.dumps(why)};"
-    return {'model.js': model + '\n', 'mnist_scratch.js': FORWARD_JS.strip() + '\n' + PREPARE_JS.strip() + '\n',
+    model = (f"window.MNIST_SCRATCH_MODEL = {json.dumps(spec)};" if spec
+             else f"window.MNIST_SCRATCH_UNSUPPORTED = {json.dumps(why)};")
+    return {'model.js': model + '\n',
+            'mnist_scratch.js': FORWARD_JS.strip() + '\n' + PREPARE_JS.strip() + '\n',
             'pad.js': PAD_JS.strip() + '\n', 'pad.css': PAD_CSS.strip() + '\n'}
 
 def write_web(spec, folder, model_file=None):
     "Write the web files of `spec` into the existing `folder`; `model_file` is copied beside them"
-    for name, text in web_files(spec).items(): (Path(folder)/name).write_text(text, encoding='utf-8')
+    for name, text in web_files(spec).items():
+        (Path(folder)/name).write_text(text, encoding='utf-8')
     if model_file: shutil.copyfile(model_file, Path(folder)/spec['model_file'])
 
 def export_web(model, out, title=None):
     "Write `out`, a folder holding a draw-a-digit page that runs the model of run folder or file `model`; its files' sizes"
     out = Path(out)
-    if out.exists(): raise FileExistsError(f"{out} already exists: choose a new folder for the export")
+    if out.exists():
+        raise FileExistsError(f"{out} already exists: choose a new folder for the export")
     spec = model_spec(model)
     with atomic_path(out, overwrite=False) as tmp:
         tmp.mkdir(parents=True)
         write_web(spec, tmp, model_file(model))
-        (tmp/'index.html').write_text(PAGE.format(title=title or f"mnist_scratch: draw a digit ({spec['arch']})"), encoding='utf-8')
+        (tmp/'index.html').write_text(PAGE.format(
+            title=title or f"mnist_scratch: draw a digit ({spec['arch']})"), encoding='utf-8')
     return {p.name: p.stat().st_size for p in sorted(out.iterdir())}

@@ -16,26 +16,31 @@ from .data import get_test_data, prepare_image
 # %% ../nbs/09_wild.ipynb #wd000007
 def _big(x, scale=4):
     "A 28x28 digit as an 8-bit image `scale` times larger, smooth"
-    return Image.fromarray((x.reshape(28, 28).numpy() * 255).astype(np.uint8)).resize((28 * scale,) * 2, Image.BICUBIC)
+    return Image.fromarray((x.reshape(28, 28).numpy() * 255).astype(np.uint8)).resize(
+        (28 * scale,) * 2, Image.BICUBIC)
 
 def _polarity(im, dark): return Image.eval(im, lambda v: 255 - v) if dark else im
 
 def lowres(x, k=8, size=64, blocky=False, dark=False, thick=0):
     "As a small scan: the digit's box averaged to `k` x `k`, 17 grey levels, scaled up to `size` (`blocky`: nearest)"
     a = x.reshape(28, 28).numpy()
-    if thick: a = np.asarray(Image.fromarray((a * 255).astype(np.uint8)).filter(ImageFilter.MaxFilter(thick)), np.float32) / 255
+    if thick:
+        a = np.asarray(Image.fromarray((a * 255).astype(np.uint8)).filter(ImageFilter.MaxFilter(thick)), np.float32) / 255
     r, c = np.nonzero(a > 0.1)
     a = a[r.min():r.max() + 1, c.min():c.max() + 1]
     h, w = a.shape; s = max(h, w)
-    sq = np.zeros((s, s), np.float32); sq[(s - h) // 2:(s - h) // 2 + h, (s - w) // 2:(s - w) // 2 + w] = a
-    im = Image.fromarray((sq * 255).astype(np.uint8)).resize((k * 4, k * 4), Image.BILINEAR).reduce(4)
+    sq = np.zeros((s, s), np.float32)
+    sq[(s - h) // 2:(s - h) // 2 + h, (s - w) // 2:(s - w) // 2 + w] = a
+    im = Image.fromarray((sq * 255).astype(np.uint8)).resize(
+        (k * 4, k * 4), Image.BILINEAR).reduce(4)
     im = Image.eval(im, lambda v: round(v / 255 * 16) * 255 // 16)
     return _polarity(im.resize((size, size), Image.NEAREST if blocky else Image.BILINEAR), dark)
 
 # %% ../nbs/09_wild.ipynb #wd000009
 def pen(x, k=9, thicker=True):
     "Written dark on light with a pen `k` pixels (at 112 px) thicker, or thinner"
-    return _polarity(_big(x).filter(ImageFilter.MaxFilter(k) if thicker else ImageFilter.MinFilter(k)), True)
+    return _polarity(_big(x).filter(ImageFilter.MaxFilter(k) if thicker
+                                    else ImageFilter.MinFilter(k)), True)
 
 def blurred(x, r=3): return _polarity(_big(x).filter(ImageFilter.GaussianBlur(r)), True)
 
@@ -50,18 +55,24 @@ def phone_photo(x, rng, size=200):
     page = np.zeros((size, size), np.float32); o = rng.integers(20, size - 130, 2)
     page[o[0]:o[0] + 110, o[1]:o[1] + 110] = d
     yy, xx = np.mgrid[0:size, 0:size] / size; ang = rng.uniform(0, 2 * math.pi)
-    img = (0.55 + 0.3 * (np.cos(ang) * xx + np.sin(ang) * yy)) * (1 - 0.6 * page) + rng.normal(0, 0.04, (size, size))
-    buf = io.BytesIO(); Image.fromarray((np.clip(img, 0, 1) * 255).astype(np.uint8)).save(buf, 'JPEG', quality=60)
+    img = (0.55 + 0.3 * (np.cos(ang) * xx + np.sin(ang) * yy)) * (1 - 0.6 * page) + rng.normal(
+        0, 0.04, (size, size))
+    buf = io.BytesIO()
+    Image.fromarray((np.clip(img, 0, 1) * 255).astype(np.uint8)).save(buf, 'JPEG', quality=60)
     return Image.open(io.BytesIO(buf.getvalue()))
 
 def small_off_centre(x, rng, size=200):
     "A digit 50 pixels tall somewhere on a 200-pixel page, dark on light"
-    c = Image.new('L', (size, size), 0); c.paste(_big(x).resize((50, 50), Image.BILINEAR), tuple(int(v) for v in rng.integers(5, size - 55, 2)))
+    c = Image.new('L', (size, size), 0)
+    c.paste(_big(x).resize((50, 50), Image.BILINEAR),
+            tuple(int(v) for v in rng.integers(5, size - 55, 2)))
     return _polarity(c, True)
 
-def tilted(x, rng, deg=25): return _polarity(_big(x).rotate(rng.uniform(-deg, deg), Image.BILINEAR), True)
+def tilted(x, rng, deg=25):
+    return _polarity(_big(x).rotate(rng.uniform(-deg, deg), Image.BILINEAR), True)
 
-FONT_FILES = sorted(f for f in glob.glob('/usr/share/fonts/truetype/dejavu/*.ttf') + glob.glob('/usr/share/fonts/truetype/liberation/*.ttf')
+FONT_FILES = sorted(f for f in glob.glob('/usr/share/fonts/truetype/dejavu/*.ttf')
+                    + glob.glob('/usr/share/fonts/truetype/liberation/*.ttf')
                     if 'Oblique' not in f and 'Italic' not in f)
 
 def font_digit(d, font, size=64, dark=True):
@@ -78,17 +89,23 @@ def foreign_dev_set(n=200, seed=0):
     x, y = get_test_data(); rng = np.random.default_rng(seed)
     idx = np.concatenate([np.nonzero(y.numpy() == c)[0][:n // 10] for c in range(10)])
     X, Y = x[idx], y[idx]
-    sets = {f"{k}x{k} -> {s} {'blocky' if b else 'smooth'}{' dark' if d else ''}": [lowres(v, k, s, b, d) for v in X]
-            for k, s, b, d in [(8, 64, b, d) for b in (0, 1) for d in (0, 1)] + [(8, 200, b, d) for b in (0, 1) for d in (0, 1)]
+    sets = {f"{k}x{k} -> {s} {'blocky' if b else 'smooth'}{' dark' if d else ''}": [lowres(
+        v, k, s, b, d) for v in X]
+            for k, s, b, d in [(8, 64, b, d) for b in (0, 1) for d in (0, 1)]
+            + [(8, 200, b, d) for b in (0, 1) for d in (0, 1)]
                               + [(k, 64, b, 0) for k in (12, 16) for b in (0, 1)]}
     sets['8x8 thick pen -> 64 smooth'] = [lowres(v, 8, 64, False, False, 3) for v in X]
     sets['8x8 thick pen -> 200 blocky dark'] = [lowres(v, 8, 200, True, True, 3) for v in X]
-    sets.update({'thick pen': [pen(v, 9, True) for v in X], 'thin pen': [pen(v, 3, False) for v in X], 'blurred': [blurred(v) for v in X],
-                 'grey ink, grey paper': [grey_paper(v) for v in X], 'phone photo': [phone_photo(v, rng) for v in X],
-                 'small, off-centre': [small_off_centre(v, rng) for v in X], 'tilted': [tilted(v, rng) for v in X]})
+    sets.update({'thick pen': [pen(v, 9, True) for v in X],
+                 'thin pen': [pen(v, 3, False) for v in X], 'blurred': [blurred(v) for v in X],
+                 'grey ink, grey paper': [grey_paper(v) for v in X],
+                 'phone photo': [phone_photo(v, rng) for v in X],
+                 'small, off-centre': [small_off_centre(v, rng) for v in X],
+                 'tilted': [tilted(v, rng) for v in X]})
     out = {k: (v, Y) for k, v in sets.items()}
     if FONT_FILES:
-        fonts = [(font_digit(d, f, 64, dark), d) for f in FONT_FILES for d in range(10) for dark in (False, True)]
+        fonts = [(font_digit(d, f, 64, dark), d) for f in FONT_FILES for d in range(10)
+                 for dark in (False, True)]
         out['printed (fonts)'] = ([im for im, _ in fonts], torch.tensor([d for _, d in fonts]))
     return out
 
@@ -100,9 +117,12 @@ def load_image_folder(path, classes):
     xs, ys, errors = [], [], []
     for d in sorted(p for p in path.iterdir() if p.is_dir()):
         if d.name not in classes:
-            errors.append(f"{d}: not a class of this model (its classes: {', '.join(classes)})"); continue
+            errors.append(f"{d}: not a class of this model (its classes: {', '.join(classes)})")
+            continue
         for fn in sorted(p for p in d.iterdir() if p.is_file()):
             try: xs.append(prepare_image(fn)); ys.append(classes.index(d.name))
             except (ValueError, OSError) as e: errors.append(str(e))
-    if not xs: raise ValueError(f"{path}: no readable images in sub-folders named by class ({', '.join(classes)})" + (f"; {errors[0]}" if errors else ''))
+    if not xs:
+        raise ValueError(f"{path}: no readable images in sub-folders named by class "
+                         f"({', '.join(classes)})" + (f"; {errors[0]}" if errors else ''))
     return torch.stack(xs), torch.tensor(ys), errors
