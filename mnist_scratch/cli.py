@@ -17,7 +17,8 @@ from .model import MODEL_FILE, model_file, save_model
 from .training import plot_history
 from .learner import RecorderCB
 from .recipes import RECIPES, Classifier, recipe_settings, train_recipe
-from .interpret import confusion_matrix, most_confused, per_class_accuracy, plot_confusion, plot_top_losses
+from .interpret import (confusion_matrix, most_confused, per_class_accuracy,
+                                     plot_confusion, plot_top_losses)
 from .launch import Terminated
 from .wild import load_image_folder
 from .serve import serve
@@ -53,7 +54,7 @@ def _check_out(out):
         raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
 
 def _run_dir(out):
-    "The run folder, checked on the main process before any training; every process learns the outcome"
+    "The run folder, checked on the main process before training; every process learns the outcome"
     out = Path(out) if out else ddp.broadcast(_new_run_dir())
     err = None
     if ddp.is_main():
@@ -127,7 +128,7 @@ def train(arch:Param("the recipe to train, one of: {arch}", str)='cnn',
           no_progress:bool=False,
           no_verify:bool=False,    # skip checking the dataset's checksums, for your own IDX files
          ):
-    "Train a recipe (the CNN by default) through the `Learner`, evaluate it on the test set, save the model, metrics and plots"
+    "Train a recipe (the CNN by default), test it, save the model, metrics and plots"
     settings = dict(epochs=epochs, bs=bs, lr=lr, opt=opt, sched=sched, wd=wd, momentum=momentum,
                     precision=precision, seed=seed, threads=threads)
     try: recipe_settings(arch, **settings)  # every setting checked before anything starts
@@ -155,7 +156,7 @@ def train(arch:Param("the recipe to train, one of: {arch}", str)='cnn',
 
 # %% ../nbs/11_cli.ipynb #9a687dbd
 def _report(clf, scores, x, y, folder, what, prefix='eval_'):
-    "Print accuracy, per-class accuracy, the confusion matrix and the most confused pairs; plot them and the top losses into `folder`"
+    "Print accuracy, per class too, the confusion matrix, the most confused; plots into `folder`"
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     classes = clf.classes
     cm = confusion_matrix(scores.argmax(1), y, len(classes))
@@ -193,7 +194,7 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
              tta:bool=False,
              no_verify:bool=False, # skip checking the dataset's checksums, for your own IDX files
             ):
-    "Accuracy, per-class accuracy, the confusion matrix, the most confused pairs and the top losses of a model, on the test set or your images"
+    "A model's accuracy, per class too, confusions and top losses, on the test set or your images"
     clf = Classifier(model)
     folder = Path(out) if out else model_file(model).parent
     if images:
@@ -209,7 +210,7 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
 def predict(images:Param('image files (PNG, JPEG, ...), any size, either polarity', str, nargs='+'),
             model:str,  # the model file (or run folder) written by `train`
            ):
-    "The predicted class and the top-3 probabilities for each image; a file that cannot be read is reported on its own"
+    "The predicted class and top-3 probabilities of each image; a file that cannot be read is named"
     clf, res, errors = Classifier(model), [], []
     for fn in images:
         try: r = clf.predict(fn, fn)
@@ -256,10 +257,11 @@ def _recipe_defaults():
 
 # %% ../nbs/11_cli.ipynb #ps000001
 def _add_args(p, func, fmt, choices=None):
-    "Add `func`'s parameters to parser `p`, from their annotations and comments; `fmt` fills the help's {placeholders}"
+    "Add `func`'s parameters to parser `p` from annotations, comments; `fmt` fills {placeholders}"
     for k, v in docments(func, full=True, returns=False, eval_str=True).items():
         a = v.anno if isinstance(v.anno, Param) else Param(v.docment, v.anno)
-        help, names = (a.help or '').format(**fmt).replace('%', '%%'), [f"--{k.replace('_', '-')}"] + ([f"--{k}"] if '_' in k else [])
+        help = (a.help or '').format(**fmt).replace('%', '%%')
+        names = [f"--{k.replace('_', '-')}"] + ([f"--{k}"] if '_' in k else [])
         if v.default is inspect.Parameter.empty and a.nargs:
             p.add_argument(k, nargs=a.nargs, help=help)
         elif a.type is bool: p.add_argument(*names, dest=k, action='store_true', help=help)
@@ -273,8 +275,8 @@ def _add_args(p, func, fmt, choices=None):
 
 def _parser():
     "The `mnist_scratch` parser: one sub-command for each of `COMMANDS`, each with `--debug`"
-    p = _Parser(prog='mnist_scratch',
-                description="Train, evaluate and use an MNIST digit classifier written from scratch")
+    about = "Train, evaluate and use an MNIST digit classifier written from scratch"
+    p = _Parser(prog='mnist_scratch', description=about)
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser, required=True)
     for name, f in COMMANDS.items():
         sp = sub.add_parser(name, help=f.__doc__.replace('`', '').replace('%', '%%'),

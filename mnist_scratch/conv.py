@@ -26,7 +26,7 @@ def _pad(x, p):
 
 # %% ../nbs/06_conv.ipynb #340e01b6
 def im2col(x, kh, kw, stride=1):
-    "The `kh` x `kw` patches of `x` (N, C, H, W) at `stride`, as columns: (N, C*kh*kw, oh*ow), and oh, ow"
+    "The `kh` x `kw` patches of `x` (N, C, H, W) at `stride` as columns (N, C*kh*kw, oh*ow); oh, ow"
     # N, C, oh, ow, kh, kw: a view, nothing copied yet
     p = x.unfold(2, kh, stride).unfold(3, kw, stride)
     n, c, oh, ow = p.shape[:4]
@@ -34,7 +34,7 @@ def im2col(x, kh, kw, stride=1):
 
 # %% ../nbs/06_conv.ipynb #59f6a952
 def conv2d(x, weight, bias=None, stride=1, padding=0):
-    "2-d convolution of `x` (N, C, H, W) with `weight` (O, C, kh, kw), as `F.conv2d`: im2col, then one matmul"
+    "2-d convolution of `x` (N, C, H, W) by `weight` (O, C, kh, kw) as `F.conv2d`: im2col, matmul"
     cols, oh, ow = im2col(_pad(x, padding), weight.shape[2], weight.shape[3], stride)
     out = weight.reshape(len(weight), -1) @ cols  # (O, C*kh*kw) @ (N, C*kh*kw, L) -> (N, O, L)
     if bias is not None: out = out + bias[:, None]
@@ -42,11 +42,12 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
 
 # %% ../nbs/06_conv.ipynb #f3d2dce4
 class BatchNorm2d(nn.Module):
-    "Batch normalisation over (N, H, W) for each channel, from scratch, with `nn.BatchNorm2d`'s semantics"
+    "Batch norm over (N, H, W) for each channel, from scratch, as `nn.BatchNorm2d` does"
     def __init__(self, num_features, eps=1e-5, momentum=0.1):
         super().__init__()
         self.eps, self.momentum = eps, momentum
-        self.weight, self.bias = nn.Parameter(torch.ones(num_features)), nn.Parameter(torch.zeros(num_features))
+        self.weight = nn.Parameter(torch.ones(num_features))
+        self.bias = nn.Parameter(torch.zeros(num_features))
         self.register_buffer('running_mean', torch.zeros(num_features))
         self.register_buffer('running_var', torch.ones(num_features))
 
@@ -69,7 +70,7 @@ def conv_block(ni, nf, ks=3, stride=2, norm=nn.BatchNorm2d):
 
 # %% ../nbs/06_conv.ipynb #2b409bd3
 def get_cnn(chs=(16, 32, 64, 128), n_out=10, norm=nn.BatchNorm2d):
-    "Stride-2 conv blocks from 28x28 digits (rows of 784) through `chs` channels, global average pooling, a linear head"
+    "Stride-2 conv blocks from 28x28 digits through `chs` channels, average pooling, a linear head"
     blocks = [conv_block(1, chs[0], 5, norm=norm)] + [
         conv_block(a, b, norm=norm) for a, b in zip(chs, chs[1:])]
     model = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), *blocks, nn.AdaptiveAvgPool2d(1),
@@ -79,7 +80,7 @@ def get_cnn(chs=(16, 32, 64, 128), n_out=10, norm=nn.BatchNorm2d):
 
 # %% ../nbs/06_conv.ipynb #cee3851e
 def shift_batch(x, dy, dx, p, fill=None):
-    "Images `x` (rows of 784) shifted by `dy`, `dx` pixels each (tensors in [-p, p]), edges filled with `fill`"
+    "Images `x` (rows of 784) shifted by `dy`, `dx` pixels each, edges filled with `fill`"
     n = len(x)
     fill = x.amin().item() if fill is None else fill  # MNIST's background is its darkest value
     xp = F.pad(x.reshape(n, 28, 28), (p,) * 4, value=fill)
@@ -99,7 +100,7 @@ class BatchShiftCB(BatchTransformCB):
 
 # %% ../nbs/06_conv.ipynb #wa000002
 def affine_grid(theta, h, w):
-    "Where each pixel of an `h` x `w` output samples its input under affine maps `theta` (N, 2, 3), in [-1, 1] coordinates"
+    "Where each pixel of an `h` x `w` output samples under affine maps `theta` (N, 2, 3)"
     # the pixel centres
     lin = lambda n: (torch.arange(n, device=theta.device, dtype=theta.dtype) * 2 + 1) / n - 1
     gy, gx = torch.meshgrid(lin(h), lin(w), indexing='ij')
@@ -109,9 +110,10 @@ def affine_grid(theta, h, w):
 def _uniform(n, lo, hi, x): return torch.empty(n, device=x.device, dtype=x.dtype).uniform_(lo, hi)
 
 def random_affine(x, rot=10., scale=0.1, shear=0.1, shift=0.15):
-    "Each image of `x` rotated by up to `rot` degrees, scaled by up to `scale`, sheared by up to `shear`, moved by up to `shift` (of half its size)"
+    "Each image of `x` rotated, scaled, sheared and moved by up to `rot`, `scale`, `shear`, `shift`"
     n, _, h, w = x.shape
-    a, s, sh = _uniform(n, -rot, rot, x) * math.pi / 180, 1 + _uniform(n, -scale, scale, x), _uniform(n, -shear, shear, x)
+    a = _uniform(n, -rot, rot, x) * math.pi / 180
+    s, sh = 1 + _uniform(n, -scale, scale, x), _uniform(n, -shear, shear, x)
     c, si = a.cos() / s, a.sin() / s
     theta = torch.stack([torch.stack([c, -si + sh, _uniform(n, -shift, shift, x)], 1),
                          torch.stack([si, c, _uniform(n, -shift, shift, x)], 1)], 1)
@@ -120,7 +122,7 @@ def random_affine(x, rot=10., scale=0.1, shear=0.1, shift=0.15):
 
 # %% ../nbs/06_conv.ipynb #wa000005
 def dilate(x):
-    "Each pixel the maximum of its 3x3 neighbourhood (outside the image counts as background): strokes a pixel thicker"
+    "Each pixel the maximum of its 3x3 neighbourhood (outside is background): strokes thicker"
     h, w = x.shape[-2:]
     p = F.pad(x, (1, 1, 1, 1))
     r = torch.maximum(torch.maximum(p[..., :, :w], p[..., :, 1:w + 1]), p[..., :, 2:])
@@ -132,7 +134,7 @@ def erode(x):
 
 # %% ../nbs/06_conv.ipynb #wa000006
 def gaussian_blur(x, sigma, k=5):
-    "Each image of `x` (N, 1, H, W) blurred by a Gaussian of its own width `sigma` (N,), a `k`-tap kernel applied separably"
+    "Each image of `x` (N, 1, H, W) blurred by a `k`-tap Gaussian of its own `sigma`, separably"
     n, t = len(x), torch.arange(k, device=x.device, dtype=x.dtype) - k // 2
     g = torch.exp(-t[None] ** 2 / (2 * sigma[:, None] ** 2)); g = g / g.sum(1, keepdim=True)
     y = F.conv2d(x.reshape(1, n, *x.shape[2:]), g[:, None, :, None], padding=(k // 2, 0), groups=n)
@@ -159,7 +161,7 @@ def random_blur(x, p=0.15, sigma=(0.5, 1.3)):
     return _some(x, p, lambda b: gaussian_blur(b, _uniform(len(b), *sigma, b)))
 
 def random_lowres(x, p=0.1, sizes=(8, 16)):
-    "A share `p` of the images averaged down to `k` x `k` (`k` drawn from `sizes`) and scaled back up, strokes at full brightness again"
+    "A share `p` of the images averaged down to `k` x `k` (`k` in `sizes`) and back up"
     k = int(torch.randint(sizes[0], sizes[1] + 1, ()))
     def f(b):
         lo = F.interpolate(F.interpolate(b, size=(k, k), mode='area'), size=b.shape[2:],
@@ -169,13 +171,14 @@ def random_lowres(x, p=0.1, sizes=(8, 16)):
 
 def random_contrast(x, p=0.15, gamma=(0.6, 1.6)):
     "A share `p` of the images' strokes reshaped by a random gamma in `gamma`"
-    return _some(x, p,
-                 lambda b: b.clamp(0, 1) ** torch.exp(_uniform(len(b), math.log(gamma[0]), math.log(gamma[1]), b))[:, None, None, None])
+    lo, hi = math.log(gamma[0]), math.log(gamma[1])
+    def f(b): return b.clamp(0, 1) ** torch.exp(_uniform(len(b), lo, hi, b))[:, None, None, None]
+    return _some(x, p, f)
 
 # %% ../nbs/06_conv.ipynb #wa000010
 def wild_augment(x, rot=10., scale=0.1, shear=0.1, shift=0.15, thick=0.2, thin=0.1, blur=0.15,
                  lowres=0.1, contrast=0.15):
-    "Normalised rows of 784 pixels as digits from the wild: moved, thickened or thinned, blurred, low-resolution, other contrast"
+    "Normalised digits as from the wild: moved, thicker, thinner, blurred, low-res, other contrast"
     bg = x.amin(); z = (x - bg).reshape(len(x), 1, 28, 28); top = z.amax().clamp_min(1e-6)
     z = random_affine(z / top, rot, scale, shear, shift)
     z = random_contrast(random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres),
@@ -198,7 +201,7 @@ def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000):
 
 # %% ../nbs/06_conv.ipynb #6db257d8
 class BF16CB(Callback):
-    "Run the forward pass and the loss under bfloat16 autocast (the weights and the step stay float32)"
+    "The forward pass and the loss under bfloat16 autocast (weights and the step stay float32)"
     order = BatchTransformCB.order + 1  # the last to touch the batch before the model
     ctx = None
     def before_batch(self, learn):

@@ -23,7 +23,7 @@ def _to_tensors(x, y):
 
 # %% ../nbs/01_data.ipynb #08d3761a
 def get_data(path=None, dataset='mnist', verify=True, cache=True):
-    "The seed's `x_train, y_train, x_valid, y_valid`: the first 50,000 training images train, the last 10,000 validate"
+    "The seed's `x_train, y_train, x_valid, y_valid`: 50,000 images to train, 10,000 to validate"
     if path is not None and Path(path).is_file():
         (xt, yt), (xv, yv), _ = load_pickle(path)
         return (*_to_tensors(xt, yt), *_to_tensors(xv, yv))
@@ -44,7 +44,7 @@ def get_test_data(path=None, dataset='mnist', verify=True, cache=True):
 
 # %% ../nbs/01_data.ipynb #c808f78a
 def show_digits(x, y=None, n=32, ncols=8, pred=None, classes=None, figsize=None):
-    "Show the first `n` images of `x` (rows of 784 pixels or 28x28) titled with labels `y` (and `pred`)"
+    "The first `n` images of `x` (rows of 784 or 28x28), titled with labels `y` (and `pred`)"
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     n = min(n, len(x)); nrows = -(-n//ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (ncols*1.1, nrows*1.3), squeeze=False)
@@ -81,7 +81,7 @@ MAX_PIXELS = 40_000_000
 WORK_SIZE = 1024
 
 def _load_gray(fn, name=None):
-    "Image file `fn` (or its bytes, called `name`) as grayscale floats in [0, 1], transparency over white, 16-bit kept"
+    "Image file `fn` (or bytes called `name`) as gray floats in [0, 1], alpha over white"
     if isinstance(fn, (bytes, bytearray)): src, fn = io.BytesIO(fn), name or 'image'
     else:
         fn = src = Path(fn)
@@ -137,7 +137,7 @@ def _resize(a, w, h, resample=Image.BILINEAR):
                       dtype=np.float32)
 
 def _background(a, size=48):
-    "The paper's light under light ink: a grey opening (minimum then maximum over windows wider than a stroke), on a thumbnail"
+    "The paper's light under light ink: a grey opening (min, then max, wider than a stroke)"
     h, w = a.shape; s = size / max(h, w)
     small = _resize(a, max(1, round(w * s)), max(1, round(h * s)), Image.BOX)
     k = max(3, (max(small.shape) // 2) | 1)
@@ -151,7 +151,7 @@ def _otsu(a, bins=64):
     return c[np.argmax(w0 * w1 * (m0 / np.maximum(w0, 1) - (m0[-1] - m0) / np.maximum(w1, 1)) ** 2)]
 
 def _levels(a):
-    "`a` with what is left of the paper (its level and noise, then half Otsu's threshold) set to 0, the ink stretched to 1"
+    "`a` with the paper (its level, noise, half Otsu's threshold) set to 0, the ink stretched to 1"
     b = a[a <= np.median(a)]  # the paper's half of the pixels
     low = min(0.3,
               4 * 1.4826 * np.median(np.abs(b - np.median(b))) + np.median(b)) if len(b) else 0.
@@ -160,20 +160,21 @@ def _levels(a):
     return np.clip((a - low) / (1 - low), 0, 1)
 
 def _ink(a, fn):
-    "Grayscale `a` as light ink on a black background: polarity found, uneven light and noise taken out, ink spanning 0 to 1"
+    "Gray `a` as light ink on black: polarity found, uneven light and noise removed, ink 0 to 1"
     med, lo, hi = np.median(a), np.percentile(a, 0.5), np.percentile(a, 99.5)
     # the darkest pixels are farther from the paper than the lightest: dark ink
     if med - lo > hi - med: a = 1 - a
     a = np.clip(a - _background(a), 0, None)
     if min(a.shape) >= 48:  # sensor noise: a 3x3 median at the working size
-        a = np.asarray(Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8)).filter(ImageFilter.MedianFilter(3)), dtype=np.float32) / 255
+        im = Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8))
+        a = np.asarray(im.filter(ImageFilter.MedianFilter(3)), dtype=np.float32) / 255
     top = np.percentile(a, 99.9) if a.size > 4000 else a.max()
     if top < 0.08: raise ValueError(f"{fn}: no digit found (the image is blank)")
     return _levels(np.clip(a / top, 0, 1))
 
 # %% ../nbs/01_data.ipynb #2907e742
 def _fit_box(a, box=20, t=0.35):
-    "`a` cropped to its ink (pixels above `t`) and resized with anti-aliasing so its longer side is `box` pixels"
+    "`a` cropped to its ink (pixels above `t`), resized (anti-aliased) to `box` on its longer side"
     rows, cols = np.nonzero(a > t)
     a = a[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
     h, w = a.shape
@@ -193,13 +194,13 @@ def _centre_by_mass(a, size=28):
 
 # %% ../nbs/01_data.ipynb #str00001
 def _stretch(a, q=75):
-    "`a` scaled so that the `q`th percentile of its ink is at full brightness, as MNIST's strokes are"
+    "`a` scaled so that the `q`th percentile of its ink is at full brightness, as in MNIST"
     ink = a[a > 0.1]
     return np.clip(a / np.percentile(ink, q), 0, 1) if len(ink) else a
 
 # %% ../nbs/01_data.ipynb #81745a04
 def prepare_image(fn, name=None):
-    "The image in file `fn` (or bytes, called `name` in errors) as MNIST presents digits: 28x28, light on dark, 20x20, centred"
+    "Image file `fn` (or bytes called `name`) as MNIST's digits: 28x28, light on dark, centred"
     a = _load_gray(fn, name)
     label = name or ('image' if isinstance(fn, (bytes, bytearray)) else fn)
     return torch.from_numpy(_stretch(_centre_by_mass(_fit_box(_ink(a, label)))).astype(np.float32))

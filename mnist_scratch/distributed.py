@@ -32,7 +32,7 @@ def rank():
     return dist.get_rank() if dist.is_initialized() else 0
 
 def process_device(device='auto'):
-    "This process's device: under torchrun with CUDA and `device='auto'`, its own GPU; else `default_device(device)`"
+    "This process's device: under torchrun with CUDA and `device='auto'` its own GPU, else `device`"
     if world_size() == 1 or device != 'auto' or not torch.cuda.is_available():
         return default_device(device)
     return torch.device('cuda', torch.cuda.current_device())
@@ -48,7 +48,7 @@ def init(timeout=300, backend=None):
     return world_size()
 
 def leave():
-    "Leave the process group, if in one (after freeing what still uses it, such as an unreferenced DDP model)"
+    "Leave the process group, if in one (after freeing what uses it, such as a dropped DDP model)"
     if dist.is_initialized(): gc.collect(); dist.destroy_process_group()
 
 # %% ../nbs/15_distributed.ipynb #d644aa81
@@ -66,7 +66,7 @@ def broadcast(obj):
 
 # %% ../nbs/15_distributed.ipynb #0d272fdb
 class DistributedSampler:
-    "The share of rank `rank` of `n` indices over `num_replicas` processes, as `torch.utils.data.DistributedSampler`"
+    "Rank `rank`'s share of `n` indices over `num_replicas` processes, as PyTorch's sampler"
     def __init__(self, n, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False,
                  pad=True):
         num_replicas = world_size() if num_replicas is None else num_replicas
@@ -94,8 +94,8 @@ def indices(self:DistributedSampler):
     if not (self.pad or self.drop_last): return idx[self.rank::self.num_replicas]
     if self.drop_last: idx = idx[:self.total_size]
     elif self.total_size > self.n:
-        idx = torch.cat([idx,
-                         idx.repeat(math.ceil((self.total_size - self.n) / self.n))[:self.total_size - self.n]])
+        extra = self.total_size - self.n  # padded with the first indices, as PyTorch's sampler does
+        idx = torch.cat([idx, idx.repeat(math.ceil(extra / self.n))[:extra]])
     return idx[self.rank:self.total_size:self.num_replicas]
 
 @patch
@@ -103,7 +103,7 @@ def __iter__(self:DistributedSampler): return iter(self.indices().tolist())
 
 # %% ../nbs/15_distributed.ipynb #259f5878
 def distribute_dls(dls, seed=0, num_replicas=None, rank=None):
-    "This process's share of `dls` (global batch sizes), with `DistributedSampler`s; the world size must divide them"
+    "This process's share of `dls` (global batch sizes) by `DistributedSampler`s"
     W = world_size() if num_replicas is None else num_replicas
     r = (dist.get_rank() if dist.is_initialized() else 0) if rank is None else rank
     bs, vbs = dls.train.batch_sampler.batch_size, dls.valid.batch_sampler.batch_size
@@ -120,7 +120,7 @@ def distribute_dls(dls, seed=0, num_replicas=None, rank=None):
 
 # %% ../nbs/15_distributed.ipynb #d8d08592
 class DDPCB(Callback):
-    "Train data-parallel over the process group: the model in DDP, samplers' epochs set, the model handed back after"
+    "Train data-parallel over the process group: the model in DDP, samplers' epochs set"
     order = DeviceCB.order + 1  # the model on its device first: DDP wraps it there
     def before_fit(self, learn):
         if world_size() > 1 and not isinstance(learn.model, DDP):
@@ -129,16 +129,18 @@ class DDPCB(Callback):
     def before_epoch(self, learn):
         for dl in learn.dls:
             if hasattr(dl.sampler, 'set_epoch'): dl.sampler.set_epoch(learn.epoch)
-    def cleanup_fit(self, learn):  # hand back the user's model, however the fit ended: DDP must not outlive the process group
+    # hand back the user's model, however the fit ended: DDP must not outlive the process group
+    def cleanup_fit(self, learn):
         if isinstance(learn.model, DDP): learn.model = learn.model.module
 
 # %% ../nbs/15_distributed.ipynb #9bda5bfc
 class CheckpointCB(Callback):
-    "Rank 0 saves the run to `fn` after each epoch; a fit that finds `fn` resumes from it, on every rank, if it is the same `run`"
+    "Rank 0 saves the run to `fn` each epoch; a fit finding `fn` of the same `run` resumes from it"
     # after the metrics callback (its history), before the progress bar (its length)
     order = MetricsCB.order + 1
     def __init__(self, fn, run=None, out=None, log=print):
-        self.fn, self.run, self.out, self.log, self.resumed, self.lock = Path(fn), dict(run or {}), out, log, None, None
+        self.fn, self.run, self.out, self.log = Path(fn), dict(run or {}), out, log
+        self.resumed = self.lock = None
     def before_fit(self, learn):
         err, state = None, None
         if is_main():
@@ -149,7 +151,8 @@ class CheckpointCB(Callback):
         if state is None: return
         getattr(learn.model, 'module', learn.model).load_state_dict(state['weights'])
         learn.opt.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith('opt.')})
-        learn.history, learn.start_epoch, self.resumed = state['history'], state['epoch'], state['epoch']
+        learn.history, learn.start_epoch = state['history'], state['epoch']
+        self.resumed = state['epoch']
         torch.set_rng_state(state['rng'])
         if is_main():
             self.log(f"resuming from epoch {state['epoch']} of {learn.n_epochs} ({self.fn})")
@@ -167,7 +170,7 @@ class CheckpointCB(Callback):
 # %% ../nbs/15_distributed.ipynb #ck000002
 @patch
 def _open(self:CheckpointCB, learn):
-    "Check `fn`'s folder, lock it, and read it if it exists: the state to resume from, or None to start afresh"
+    "Check `fn`'s folder, lock it, and read it if it exists: the state to resume from, or None"
     try:
         self.fn.parent.mkdir(parents=True, exist_ok=True)
         probe = _tmp_beside(self.fn); probe.write_bytes(b''); probe.unlink()
@@ -177,7 +180,8 @@ def _open(self:CheckpointCB, learn):
     try: fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         self._unlock()
-        raise ValueError(f"the checkpoint {self.fn} is in use by another run (its lock is held)") from None
+        raise ValueError(f"the checkpoint {self.fn} is in use by another run "
+                         "(its lock is held)") from None
     if not self.fn.exists(): return None
     fn, config, sd, _ = _read(self.fn)
     state = load_state(self.fn)

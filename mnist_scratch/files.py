@@ -8,7 +8,8 @@ __all__ = ['MAX_IDX_BYTES', 'KNOWN_MAX_BYTES', 'MNIST_FILES', 'DATASETS', 'MNIST
            'download_mnist']
 
 # %% ../nbs/13_files.ipynb #bfe1ff3f
-import contextlib, gzip, hashlib, importlib.resources, io, json, os, pickle, secrets, shutil, struct, urllib.request, warnings, zlib
+import contextlib, gzip, hashlib, importlib.resources, io, json, os, pickle, secrets, shutil, struct
+import urllib.request, warnings, zlib
 from pathlib import Path
 from math import prod
 import numpy as np
@@ -22,7 +23,7 @@ MAX_IDX_BYTES = 1 << 30  # 1 GiB: the most any IDX file is read to, unverified
 KNOWN_MAX_BYTES = 16 + 60_000 * 28 * 28
 
 def idx_header(data:bytes, name='<bytes>', limit=MAX_IDX_BYTES):
-    "`(dtype, shape, header_size)` from the start of IDX bytes `data`; the whole file is `header_size + payload` bytes"
+    "`(dtype, shape, header_size)` from the start of IDX bytes `data`"
     if len(data) < 4: raise ValueError(f"{name}: {len(data)} bytes is too short for an IDX header")
     zero, code, ndim = struct.unpack('>HBB', data[:4])
     if zero != 0:
@@ -41,7 +42,7 @@ def idx_header(data:bytes, name='<bytes>', limit=MAX_IDX_BYTES):
 
 # %% ../nbs/13_files.ipynb #e86b0fc9
 def parse_idx(data:bytes, name='<bytes>'):
-    "Decode the IDX bytes `data` into a numpy array in native byte order; `name` says which file, in errors"
+    "IDX bytes `data` as a numpy array in native byte order; `name` names the file in errors"
     dt, shape, hdr = idx_header(data, name)
     need = prod(shape) * dt.itemsize
     if len(data) - hdr != need:
@@ -61,7 +62,7 @@ def _raw(fn):
 
 # %% ../nbs/13_files.ipynb #bf2bf5be
 def _gunzip(raw, fn, limit=MAX_IDX_BYTES):
-    "`raw` decompressed when it is gzip (or `fn` says .gz), else unchanged; at most `limit` bytes are decompressed"
+    "`raw` decompressed if gzip (or `fn` says .gz), else unchanged; at most `limit` bytes out"
     if raw[:2] != b'\x1f\x8b':
         if str(fn).endswith('.gz'):
             raise ValueError(f"{fn}: not a gzip file (it starts with {raw[:4].hex()})")
@@ -74,7 +75,7 @@ def _gunzip(raw, fn, limit=MAX_IDX_BYTES):
     return data
 
 def _idx_bytes(raw, fn, limit=MAX_IDX_BYTES):
-    "The IDX bytes in `raw` (gzipped or not), header first: never more than the header declares (at most `limit`), plus one byte"
+    "The IDX bytes in `raw` (gzipped or not): what the header declares (at most `limit`) plus one"
     if raw[:2] != b'\x1f\x8b': return _gunzip(raw, fn, limit)
     try:
         f = gzip.GzipFile(fileobj=io.BytesIO(raw))
@@ -94,7 +95,7 @@ def _md5(b): return hashlib.md5(b).hexdigest()
 
 # %% ../nbs/13_files.ipynb #b7277d00
 def read_idx(fn, md5=None):
-    "Read the IDX file `fn` (gzipped or not); if `md5` is given, the decompressed bytes must match it (and be a known dataset's size)"
+    "Read IDX file `fn` (gzipped or not); with `md5`, the decompressed bytes must match it"
     data = _idx_bytes(_raw(fn), fn, MAX_IDX_BYTES if md5 is None else KNOWN_MAX_BYTES)
     if md5 is not None and (got := _md5(data)) != md5:
         raise ValueError(f"{fn}: checksum mismatch: MD5 of the decompressed bytes is "
@@ -134,7 +135,7 @@ def _tmp_beside(dest):
 # %% ../nbs/13_files.ipynb #384b8aa0
 @contextlib.contextmanager
 def atomic_path(dest, overwrite=True):
-    "Yield a temporary path beside `dest`; on success rename it to `dest` (a file, or a folder you create), else remove it"
+    "A temporary path beside `dest`, renamed to `dest` on success (file or folder), else removed"
     dest = Path(dest); tmp = _tmp_beside(dest)
     try:
         yield tmp
@@ -150,7 +151,7 @@ def atomic_write(fn, data:bytes):
 
 # %% ../nbs/13_files.ipynb #c0793797
 def remove_stale(folder):
-    "Remove the temporaries `atomic_path` left in `folder` for processes no longer alive; their names"
+    "Remove the temporaries `atomic_path` left in `folder` for processes now dead; their names"
     gone = []
     for p in Path(folder).glob('.*.tmp-*'):
         try: pid = int(p.name.rsplit('.tmp-', 1)[1].split('-')[0])
@@ -179,7 +180,8 @@ def _cached_read(fn, md5=None, cache=True):
     try:
         m = json.loads(meta.read_text())
         arr = np.load(npy, allow_pickle=False)
-        if m['sha256'] == key and (md5 is None or m['md5'] == md5) and zlib.crc32(arr) == m['crc32']:
+        same = m['sha256'] == key and (md5 is None or m['md5'] == md5)
+        if same and zlib.crc32(arr) == m['crc32']:
             return arr
     except (OSError, ValueError, KeyError): pass
     data = _idx_bytes(raw, fn, MAX_IDX_BYTES if md5 is None else KNOWN_MAX_BYTES)
@@ -212,7 +214,7 @@ def check_pair(x, y, name):
 
 # %% ../nbs/13_files.ipynb #269b6130
 def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True, parts=('train', 'test')):
-    "The IDX arrays (`x_train, y_train, x_test, y_test`) of `parts` of `dataset`, from `path` or its usual place"
+    "The IDX arrays (`x_train, y_train, x_test, y_test`) of `parts` of `dataset`, from `path`"
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}: choose one of {list(DATASETS)}")
     ds = DATASETS[dataset]
@@ -224,7 +226,8 @@ def load_idx_folder(path=None, dataset='mnist', verify=True, cache=True, parts=(
     res = {k: _cached_read(_find(folder, stem), ds['md5'][k] if verify else None, cache)
            for k,stem in MNIST_FILES.items() if k.split('_')[1] in parts}
     for s in parts:
-        x, y, xn, yn = res[f'x_{s}'], res[f'y_{s}'], folder/MNIST_FILES[f'x_{s}'], folder/MNIST_FILES[f'y_{s}']
+        x, y = res[f'x_{s}'], res[f'y_{s}']
+        xn, yn = folder/MNIST_FILES[f'x_{s}'], folder/MNIST_FILES[f'y_{s}']
         if x.dtype != np.uint8 and x.dtype.kind != 'f':
             raise ValueError(f"{xn}: images must be uint8 or floating point, got {x.dtype}")
         if y.dtype.kind not in 'iu':
@@ -247,7 +250,7 @@ class _ArrayUnpickler(pickle.Unpickler):
 
 # %% ../nbs/13_files.ipynb #49dbf919
 def load_pickle(fn):
-    "The three `(x, y)` pairs of a file in the seed's `mnist.pkl.gz` format, loaded without running code"
+    "The three `(x, y)` pairs of a file in the seed's `mnist.pkl.gz` format, loaded running no code"
     data = _gunzip(_raw(fn), fn)
     try: obj = _ArrayUnpickler(io.BytesIO(data), encoding='latin-1').load()
     except Exception as e:
@@ -267,7 +270,7 @@ MNIST_MIRRORS = ['https://ossci-datasets.s3.amazonaws.com/mnist/',
                  'http://yann.lecun.com/exdb/mnist/']
 
 def _fetch(url, fn, md5, progress=True, timeout=30):
-    "Download `url` to `fn` through a temporary file, keeping it only if its decompressed MD5 is `md5`"
+    "Download `url` to `fn` through a temporary file, kept only if its decompressed MD5 is `md5`"
     with atomic_path(fn) as tmp:
         with urllib.request.urlopen(url, timeout=timeout) as r, open(tmp, 'wb') as f:
             with tqdm(total=int(r.headers.get('Content-Length') or 0) or None, unit='B',

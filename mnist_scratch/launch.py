@@ -14,7 +14,7 @@ class Terminated(KeyboardInterrupt):
 def _on_sigterm(signum, frame): raise Terminated()
 
 def _quiet_exit(signum, frame):
-    "A SIGTERM once the command has said its last word (leaving a process group, say): exit at once, without a traceback"
+    "A SIGTERM once the command has said its last word (leaving the group, say): exit, no traceback"
     sys.stdout.flush(); sys.stderr.flush(); os._exit(143)
 
 def main():
@@ -26,10 +26,10 @@ def main():
         code = run()
     # while starting, or while reporting an error: one line all the same
     except KeyboardInterrupt as e:
+        started = hasattr(sys.modules.get('mnist_scratch.cli'), 'main')
         print(f"mnist_scratch {cmd}: interrupted "
               f"({'SIGTERM' if isinstance(e, Terminated) else 'Ctrl-C'}) while "
-              f"{'starting' if 'mnist_scratch.cli' not in sys.modules or not hasattr(sys.modules['mnist_scratch.cli'], 'main') else 'exiting'}; "
-              "nothing was written", file=sys.stderr)
+              f"{'exiting' if started else 'starting'}; nothing was written", file=sys.stderr)
         code = 143 if isinstance(e, Terminated) else 130
     signal.signal(signal.SIGTERM, _quiet_exit)
     sys.exit(code)

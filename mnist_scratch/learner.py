@@ -42,7 +42,7 @@ def run_cbs(cbs, event, learn=None):
 
 # %% ../nbs/05_learner.ipynb #8eb1160c
 class Learner:
-    "Train `model` on `dls` with `loss_func` and an optimiser from `opt_func`; `cbs` run at every event of the loop"
+    "Train `model` on `dls` with `loss_func` and `opt_func`; `cbs` run at every event of the loop"
     def __init__(self, model, dls, loss_func=cross_entropy, lr=0.1, cbs=None, opt_func=SGD):
         store_attr('model,dls,loss_func,lr,opt_func'); self.cbs, self.opt = list(cbs or []), None
     def __repr__(self):
@@ -119,14 +119,14 @@ def _do_fit(self:Learner):
 # %% ../nbs/05_learner.ipynb #cd84a7cd
 @patch
 def _batch_steps(self:Learner):
-    "Each step of a batch: the last (highest-ordered) callback defining it, else the learner's own method"
+    "Each batch step: the last (highest-ordered) callback defining it, else the learner's own"
     return {s: next((partial(f, self) for cb in reversed(self._cbs)
                      if callable(f := getattr(cb, s, None))), getattr(self, s))
             for s in STEPS}
 
 @patch
 def fit(self:Learner, n_epochs=1, lr=None, cbs=None, start_epoch=0):
-    "Train for `n_epochs` at learning rate `lr` (default: the learner's); `cbs` are added for this call only"
+    "Train `n_epochs` at rate `lr` (default: the learner's); `cbs` are added for this call only"
     if not (isinstance(n_epochs, int) and n_epochs > 0):
         raise ValueError(f"n_epochs must be a positive int, got {n_epochs!r}")
     # a callback may move `start_epoch` (resuming)
@@ -144,7 +144,7 @@ def fit(self:Learner, n_epochs=1, lr=None, cbs=None, start_epoch=0):
 
 # %% ../nbs/05_learner.ipynb #c1ea0004
 class GradAccumCB(Callback):
-    "Step the optimiser every `n` batches, on the gradients of those `n` batches (each loss scaled by `1/n`)"
+    "Step the optimiser every `n` batches, on their summed gradients (each loss scaled by `1/n`)"
     def __init__(self, n=2): self.n = n
     def backward(self, learn): (learn.loss / self.n).backward()
     def step(self, learn):
@@ -159,7 +159,7 @@ def default_threads():
     return int(n) if n.isdigit() and int(n) > 0 else 1
 
 class DeviceCB(Callback):
-    "Put the model on `device` before the fit, and each batch as it comes; on the CPU, fit with `threads` (default: `default_threads()`)"
+    "The model on `device` before the fit, each batch as it comes; on the CPU, `threads` threads"
     order = -10
     def __init__(self, device='auto', threads=None):
         self.device, self.threads = default_device(device), threads
@@ -173,7 +173,7 @@ class DeviceCB(Callback):
 
 # %% ../nbs/05_learner.ipynb #bt000002
 class BatchTransformCB(Callback):
-    "Replace each batch's inputs `x` by `tfm(x)`, in training (`on_train`) and in validation (`on_val`)"
+    "Replace each batch's `x` by `tfm(x)`, in training (`on_train`) and validation (`on_val`)"
     # on the batch's device, before the model (and any callback) reads it
     order = DeviceCB.order + 2
     def __init__(self, tfm, on_train=True, on_val=False): store_attr()
@@ -188,7 +188,7 @@ def is_main():
     return not dist.is_initialized() or dist.get_rank() == 0
 
 class MetricsCB(Callback):
-    "Weighted mean loss and `metrics` (name -> function of preds, targets) per epoch; a row in `learn.history`"
+    "Mean loss and `metrics` (name -> f(preds, targets)) per epoch, a row of `learn.history`"
     order = 10
     def __init__(self, log=tqdm.write, **metrics):
         self.metrics, self.log = metrics or dict(acc=accuracy), log  # above any bar
@@ -202,7 +202,8 @@ class MetricsCB(Callback):
     def before_epoch(self, learn): self.t0 = time.perf_counter()
     def before_train(self, learn): self.vals, self.ns, self.row = [], [], None
     before_validate = before_train
-    def after_batch(self, learn):  # values stay on the device, one small tensor a batch, read once per epoch
+    # values stay on the device, one small tensor a batch, read once per epoch
+    def after_batch(self, learn):
         self.ns.append(len(learn.batch[1]))
         if learn.training: self.vals.append(learn.loss.detach())
         else:
@@ -247,7 +248,7 @@ def _in_notebook():
     except NameError: return False
 
 class ProgressCB(Callback):
-    "A progress bar over the fit's training batches; in a notebook, with `plot`, a live plot of the losses"
+    "A progress bar over the training batches; in a notebook, with `plot`, a live loss plot"
     order = MetricsCB.order + 10  # after the metrics row is printed
     def __init__(self, plot=True, plot_every=50, show=True): store_attr()
     def before_fit(self, learn):
@@ -329,7 +330,7 @@ class _Monitor(Callback):
 
 # %% ../nbs/05_learner.ipynb #a64dae71
 class SaveBestCB(_Monitor):
-    "Save the model to `fn` with `save_model` at each epoch that improves `monitor`; `config` (or `learn.config`) rebuilds it"
+    "Save the model to `fn` when `monitor` improves; `config` (or `learn.config`) rebuilds it"
     def __init__(self, fn, monitor='valid_loss', mode=None, config=None):
         super().__init__(monitor, mode); self.fn, self.config = Path(fn), config
     def before_fit(self, learn):
@@ -374,7 +375,7 @@ def sched_cos(start, end):
 def _cos_anneal(start, end, pct): return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
 
 def sched_one_cycle(high, low_start, low_end, pct_start=0.25):
-    "A schedule from `low_start` up to `high` over the first `pct_start` of the steps, then down to `low_end`"
+    "A schedule from `low_start` up to `high` over `pct_start` of the steps, then down to `low_end`"
     def f(t, n):
         warm = float(pct_start * n) - 1
         if t <= warm: return _cos_anneal(low_start, high, t / warm)
@@ -385,7 +386,7 @@ def sched_one_cycle(high, low_start, low_end, pct_start=0.25):
 @patch
 def fit_one_cycle(self:Learner, n_epochs, lr_max=None, div=25., div_final=1e5, pct_start=0.25,
                   moms=(0.95, 0.85, 0.95), cbs=None):
-    "Fit for `n_epochs` with the one-cycle schedule: lr up to `lr_max` and down, momentum down to `moms[1]` and up"
+    "Fit `n_epochs` in one cycle: lr up to `lr_max` and down, momentum down to `moms[1]` and up"
     lr_max = lr_max or self.lr
     sched = ParamSchedCB(lr=sched_one_cycle(lr_max, lr_max / div, lr_max / div / div_final,
                                             pct_start),
@@ -394,11 +395,12 @@ def fit_one_cycle(self:Learner, n_epochs, lr_max=None, div=25., div_final=1e5, p
 
 # %% ../nbs/05_learner.ipynb #b09190f4
 class Adam(Optimizer):
-    "AdamW from scratch: Adam with decoupled `weight_decay`, as `torch.optim.AdamW`; `mom` and `sqr_mom` are its betas"
+    "AdamW from scratch, as `torch.optim.AdamW`; `mom` and `sqr_mom` are its betas"
     def __init__(self, params, lr=1e-3, mom=0.9, sqr_mom=0.999, eps=1e-8, weight_decay=0.01):
         super().__init__(params, lr)
         store_attr('mom,sqr_mom,eps,weight_decay')
-        self.avgs, self.sqr_avgs, self.t = [torch.zeros_like(p) for p in self.params], [torch.zeros_like(p) for p in self.params], 0
+        self.avgs = [torch.zeros_like(p) for p in self.params]
+        self.sqr_avgs, self.t = [torch.zeros_like(p) for p in self.params], 0
 
     def step(self):
         self.t += 1
@@ -413,7 +415,7 @@ class Adam(Optimizer):
 
 # %% ../nbs/05_learner.ipynb #cb367e8b
 class LRFinderCB(Callback):
-    "Raise the learning rate exponentially each batch and record the smoothed loss; stop when it explodes"
+    "Raise the rate exponentially each batch, recording the smoothed loss; stop when it explodes"
     order = ParamSchedCB.order + 1  # its rate wins over any schedule's
     def __init__(self, start_lr=1e-7, end_lr=10, num_it=100, beta=0.98): store_attr()
     def before_fit(self, learn):
@@ -433,7 +435,7 @@ class LRFinderCB(Callback):
 # %% ../nbs/05_learner.ipynb #adbf05e9
 @patch
 def lr_find(self:Learner, start_lr=1e-7, end_lr=10, num_it=100, plot=True):
-    "Find a learning rate: the loss over exponentially rising rates; model and optimiser restored; returns a suggestion"
+    "The loss over exponentially rising rates, model and optimiser restored after; a suggested rate"
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     state, opt, lr, cbs = copy.deepcopy(self.model.state_dict()), self.opt, self.lr, self.cbs
     cb = LRFinderCB(start_lr, end_lr, num_it)
@@ -471,7 +473,7 @@ class Hooks(list):
 
 # %% ../nbs/05_learner.ipynb #9310c8b3
 class ActivationStats(Callback):
-    "Per training batch: mean, std, fraction near zero and a histogram of |activations| of each module in `modules`"
+    "Per training batch: mean, std, share near 0, histogram of |activations| of each of `modules`"
     order = 50
     def __init__(self, modules, bins=40, hmax=10., near_zero=0.05): store_attr()
     def before_fit(self, learn):
@@ -502,7 +504,7 @@ def plot_stats(self:ActivationStats, names=None):
 # %% ../nbs/05_learner.ipynb #33776223
 @patch
 def color_dim(self:ActivationStats, names=None):
-    "The course's colorful dimension: each hooked module's histogram of |activations| per batch, as an image"
+    "The course's colorful dimension: each module's |activations| histogram per batch, as an image"
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     fig, axs = plt.subplots(1, len(self.stats), figsize=(3 * len(self.stats), 2.6), squeeze=False)
     for i, (ax, s) in enumerate(zip(axs[0], self.stats)):
@@ -516,7 +518,7 @@ def color_dim(self:ActivationStats, names=None):
 # %% ../nbs/05_learner.ipynb #8aee84ff
 def get_learner(model, dls, lr=0.1, opt_func=SGD, device='auto', progress=True, log=tqdm.write,
                 cbs=None, threads=None, **metrics):
-    "A `Learner` with the callbacks the library trains with: device (and threads), non-finite loss, metrics (table), progress, recorder"
+    "A `Learner` with the library's callbacks: device, non-finite loss, metrics, progress, recorder"
     base = [DeviceCB(device, threads), NonFiniteLossCB(), MetricsCB(log=log, **metrics),
             RecorderCB()]
     return Learner(model, dls, cross_entropy, lr,

@@ -25,7 +25,8 @@ def _check_targets(inp, targ):
     "Targets must be a 1-d integer tensor, one per row of `inp`, each a valid class index"
     if inp.ndim != 2:
         raise ValueError(f"nll: input must be 2-d (batch, classes), got shape {tuple(inp.shape)}")
-    if not isinstance(targ, torch.Tensor) or targ.dtype.is_floating_point or targ.dtype == torch.bool or targ.is_complex():
+    if (not isinstance(targ, torch.Tensor) or targ.dtype.is_floating_point
+            or targ.dtype == torch.bool or targ.is_complex()):
         raise ValueError("nll: targets must be an integer tensor of class indices, got "
                          f"{getattr(targ, 'dtype', type(targ).__name__)}")
     if targ.ndim != 1 or len(targ) != len(inp):

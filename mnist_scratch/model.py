@@ -53,7 +53,7 @@ def relu(x):
 
 # %% ../nbs/02_model.ipynb #438b3db8
 class Module:
-    "A from-scratch `nn.Module`: registers child modules and parameters when they are set as attributes"
+    "A from-scratch `nn.Module`: registers child modules and parameters set as attributes"
     def __init__(self):
         object.__setattr__(self, '_modules', {})
         object.__setattr__(self, '_params', {})
@@ -113,7 +113,7 @@ def get_model(n_in=784, nh=50, n_out=10):
 
 # %% ../nbs/02_model.ipynb #f340af9e
 def kaiming_normal(n_in, n_out):
-    "Weights `(n_in, n_out)` drawn for a ReLU layer: normal with std `sqrt(2 / n_in)` (He et al., 2015)"
+    "Weights `(n_in, n_out)` for a ReLU layer: normal, std `sqrt(2 / n_in)` (He et al., 2015)"
     return torch.randn(n_in, n_out) * math.sqrt(2 / n_in)
 
 # %% ../nbs/14_model_files.ipynb #mf000002
@@ -132,7 +132,7 @@ def register_arch(name, build):
     return build
 
 def build_arch(arch, config):
-    "A new model of architecture `arch`, built from the entries of `config` that its build function takes"
+    "A new model of architecture `arch`, from the entries of `config` its build function takes"
     build = ARCHS[arch]
     return build(**{k: config[k] for k in inspect.signature(build).parameters if k in config})
 
@@ -143,7 +143,7 @@ _ = register_arch('mlp', get_model)
 REQUIRED = ('arch', 'mean', 'std')
 
 def _flatten_state(state):
-    "Tensors of `state` (values that are tensors, or lists of tensors and None) by `~name.i`; the rest as JSON"
+    "Tensors of `state` (tensors, or lists of tensors and None) by `~name.i`; the rest as JSON"
     tensors, rest = {}, {}
     for k, v in state.items():
         if isinstance(v, torch.Tensor): tensors[f'~{k}'] = v
@@ -154,7 +154,7 @@ def _flatten_state(state):
     return tensors, rest
 
 def save_model(model, fn, config, state=None):
-    "Save `model`'s weights to `fn` as safetensors, `config` (JSON, naming its `arch`) and any training `state` beside them"
+    "Save `model`'s weights to `fn` as safetensors, with `config` (naming `arch`) and `state`"
     if config.get('arch') not in ARCHS:
         raise ValueError(f"config must name a registered arch ({list(ARCHS)}), got "
                          f"{config.get('arch')!r}")
@@ -169,7 +169,7 @@ def save_model(model, fn, config, state=None):
 
 # %% ../nbs/14_model_files.ipynb #1ac3b4ac
 def _check_config(config, sd, fn):
-    "Refuse a configuration that does not describe the tensors `sd`, or weights unfit to use, before building anything"
+    "Refuse a config that does not describe tensors `sd`, or unusable weights, before building"
     if not isinstance(config, dict):
         raise ValueError(f"{fn}: the configuration is not a JSON object")
     if (missing := [k for k in REQUIRED if k not in config]):
@@ -214,7 +214,7 @@ def model_file(fn):
     return Path(fn)/MODEL_FILE if Path(fn).is_dir() else Path(fn)
 
 def _read(fn):
-    "The configuration, the weights and the training state's JSON of model file `fn`, or a one-line `ValueError`"
+    "The config, weights and training state's JSON of model file `fn`, or a one-line `ValueError`"
     fn = model_file(fn)
     if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such model file")
     try:
@@ -227,11 +227,12 @@ def _read(fn):
             sd = {k: f.get_tensor(k) for k in f.keys()}
     except (SafetensorError, OSError, ValueError, TypeError) as e:
         if str(e).startswith(str(fn)): raise
-        raise ValueError(f"{fn}: not a mnist_scratch model file ({type(e).__name__}: {e})") from None
+        why = f"{type(e).__name__}: {e}"
+        raise ValueError(f"{fn}: not a mnist_scratch model file ({why})") from None
     return fn, config, sd, state
 
 def load_model(fn, device='cpu'):
-    "The model saved by `save_model` at `fn` (a file, or a run folder holding one), in eval mode, and its config"
+    "The model `save_model` saved at `fn` (a file, or a run folder), in eval mode; its config"
     fn, config, sd, _ = _read(fn)
     # `~`: training state, not weights
     weights = {k: v for k, v in sd.items() if not k.startswith('~')}
@@ -245,7 +246,7 @@ def load_model(fn, device='cpu'):
 
 # %% ../nbs/14_model_files.ipynb #mf000006
 def load_state(fn):
-    "The training state saved with `save_model(..., state=)` in `fn` (None if it has none): tensors and lists as saved"
+    "The training state `save_model(..., state=)` saved in `fn` (or None), as saved"
     fn, _, sd, rest = _read(fn)
     if rest is None: return None
     state = {k: v for k, v in rest.items() if not k.startswith('~')}

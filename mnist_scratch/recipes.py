@@ -17,14 +17,15 @@ from .files import DATASETS
 from .model import get_model, load_model, register_arch
 from .loss import accuracy, log_softmax
 from .training import SGD, get_mnist_dls, set_seed
-from .learner import Adam, BatchTransformCB, ParamSchedCB, RecorderCB, get_learner, is_main, sched_cos
+from .learner import (Adam, BatchTransformCB, ParamSchedCB, RecorderCB, get_learner,
+                                   is_main, sched_cos)
 from .conv import BatchShiftCB, BF16CB, get_cnn, predict_tta, wild_augment
 from .interpret import predict_batches
 from . import distributed as ddp
 
 # %% ../nbs/07_recipes.ipynb #rc000006
 class Recipe:
-    "How architecture `name` is built (`build(**args)`) and trained by default; `lr` is a rate, or one per optimiser"
+    "How architecture `name` is built and trained; `lr`: a rate, or one per optimiser"
     def __init__(self, name, build, epochs=5, bs=64, lr=0.1, sched='one-cycle', wd=0., momentum=0.9,
                  precision='fp32',
                  # a function returning the callbacks the
@@ -51,7 +52,7 @@ class Recipe:
 RECIPES = {}  # name -> Recipe
 
 def register_recipe(name, build, **defaults):
-    "Register `build` as architecture `name`, trained with `defaults` (see `Recipe`); `train`, `load_model` and `serve` know it"
+    "Register `build` as architecture `name`, trained with `defaults` (see `Recipe`)"
     RECIPES[name] = r = Recipe(name, build, **defaults)
     register_arch(name, build)  # load_model rebuilds it from a saved configuration
     return r
@@ -123,7 +124,7 @@ def build_recipe(recipe, n_in=784, n_out=10, **args):
 # %% ../nbs/07_recipes.ipynb #rc000021
 def recipe_learner(recipe, dls, settings=None, model=None, config=None, device='auto',
                    progress=True, log=tqdm.write, cbs=None):
-    "A `Learner` that trains `model` (default: a new one of `recipe`) on `dls` with `settings` (default: the recipe's)"
+    "A `Learner` for `model` (default: a new `recipe` one) on `dls` with `settings`"
     r, s = get_recipe(recipe), settings or recipe_settings(recipe)
     if model is None: model, _ = build_recipe(r)
     opt_func = (partial(SGD, momentum=s['momentum'], weight_decay=s['wd']) if s['opt'] == 'sgd'
@@ -143,7 +144,7 @@ def fit_recipe(learn):
     else: learn.fit_one_cycle(s['epochs'], learn.lr)
 
 def learned_nothing(acc, n_classes, losses, lr):
-    "Warnings for a run that learned nothing: accuracy near chance, or a loss that ended far above where it started"
+    "Warnings for a run that learned nothing: accuracy near chance, or a loss far above its start"
     ws = []
     if acc < 1.5 / n_classes:
         ws.append(f"test accuracy {acc:.1%} is near chance ({1 / n_classes:.0%} for {n_classes} "
@@ -163,7 +164,7 @@ def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='
                  lr_find=False,
                  checkpoint=None, timeout=300, progress=True, log=tqdm.write, say=None, cbs=None,
                  args=None, out=None, **settings):
-    "Train `recipe` with `settings` (see `recipe_settings`) and build `args` overridden; the trained `Learner` and its metrics"
+    "Train `recipe` with `settings` (see `recipe_settings`) and `args`; the `Learner`, its metrics"
     s, t0 = recipe_settings(recipe, **settings), time.perf_counter()
     r, W = get_recipe(recipe), ddp.init(timeout)  # 1 process unless torchrun started us
     if s['bs'] % W:
@@ -180,7 +181,8 @@ def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='
     config = dict(arch=r.name, **a, mean=mean, std=std, dataset=dataset, classes=classes)
     # each process its share, the order from seed + epoch
     if W > 1 or checkpoint: dls = ddp.distribute_dls(dls, s['seed'])
-    extra = ([ddp.DDPCB()] if W > 1 else []) + ([ddp.CheckpointCB(checkpoint, _run(s, dataset, W), out=out)] if checkpoint else [])
+    extra = [ddp.DDPCB()] if W > 1 else []
+    if checkpoint: extra.append(ddp.CheckpointCB(checkpoint, _run(s, dataset, W), out=out))
     learn = recipe_learner(r, dls, s, model, config, dev, progress, log, extra + list(cbs or []))
     say = say or (lambda m: None)
     if lr_find:
@@ -199,7 +201,7 @@ def train_recipe(recipe='cnn', data=None, dataset='mnist', verify=True, device='
 
 # %% ../nbs/07_recipes.ipynb #rc000026
 def _run(s, dataset, W):
-    "What makes a run itself, for its checkpoint: every setting that shapes training (threads only change the speed), the data, the processes"
+    "What makes a run itself, for its checkpoint: the settings that shape training, data, processes"
     return {**{k: v for k, v in s.items() if k != 'threads'}, 'dataset': dataset, 'processes': W}
 
 def _label(r, a): return r.label(a) if callable(r.label) else (r.label or r.name)
@@ -208,12 +210,13 @@ def _describe(s, r):
     "The settings as the header reads them"
     return (f"{s['epochs']} epoch{'s' * (s['epochs'] != 1)}, bs {s['bs']}, {s['opt']} lr "
             f"{s['lr']:.3g} {s['sched']}"
-            + (f", momentum {s['momentum']}" if s['opt'] == 'sgd' and s['sched'] == 'cosine' else '') + (f", wd {s['wd']:g}" if s['wd'] else '')
+            + (f", momentum {s['momentum']}" if (s['opt'], s['sched']) == ('sgd', 'cosine') else '')
+            + (f", wd {s['wd']:g}" if s['wd'] else '')
             + f", {s['precision']}, {s['threads']} "
               f"thread{'s' * (s['threads'] != 1)}, seed {s['seed']}")
 
 def _metrics(learn, data, dataset, verify, tta, W, lr_find, t0):
-    "What the run measured: test accuracy (with TTA if asked), the history, the settings, the warnings"
+    "What the run measured: test accuracy (with TTA if asked), history, settings, warnings"
     net, c = getattr(learn.model, 'module', learn.model), learn.config
     x_test, y_test = get_test_data(data, dataset, verify)
     xt = normalize(x_test, c['mean'], c['std']).to(next(net.parameters()).device)
@@ -233,7 +236,7 @@ def _metrics(learn, data, dataset, verify, tta, W, lr_find, t0):
 
 # %% ../nbs/07_recipes.ipynb #rc000031
 class Classifier:
-    "A trained model in use, from a model file or run folder: `scores` of pixel rows, `predict` of images"
+    "A trained model from a model file or run folder: `scores` of pixels, `predict` of images"
     def __init__(self, model, device='cpu'):
         self.net, self.config = load_model(model, device)
         self.classes, self.device = self.config['classes'], device
@@ -245,7 +248,7 @@ class Classifier:
         return (predict_tta(self.net, xn).log() if tta
                 else log_softmax(predict_batches(self.net, xn).float())).cpu()
     def predict(self, image, name='image'):
-        "The class of one image (a path or bytes), its probabilities and the 28x28 image the model saw"
+        "The class of one image (path or bytes), its probabilities, the 28x28 image the model saw"
         x = prepare_image(image, name)
         probs = self.scores(x[None])[0].exp()
         return dict(digit=self.classes[int(probs.argmax())], probabilities=probs.tolist(), image=x)

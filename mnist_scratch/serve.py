@@ -27,7 +27,7 @@ MAX_BODY = 8_000_000  # bytes: a 12-megapixel phone photo as a JPEG is 3-6 MB
 MAX_DECODES = 2
 
 class Predictor:
-    "The model in run folder (or file) `model`, loaded once: `predict(bytes)` gives the digit, the probabilities and the 28x28 image"
+    "The model of run folder (or file) `model`, loaded once; `predict(bytes)`: digit, probabilities"
     def __init__(self, model):
         self.clf = Classifier(model)
         self.config, self.pool = self.clf.config, ThreadPoolExecutor(
@@ -92,14 +92,14 @@ async def _image(request):
 WEB_TYPES = dict(js='text/javascript', css='text/css', safetensors='application/octet-stream')
 
 def _web(model):
-    "The pad's files for `model`, as `export_web` writes them (`/web/<name>`); a model the page cannot run gets the pad's message"
+    "The pad's files for `model`, as `export_web` writes them; a model it cannot run: its message"
     try: files = web_files(model_spec(model))
     except ValueError as e: files = web_files(None, str(e))
     return dict(files, **{'model.safetensors': model_file(model).read_bytes()})
 
 # %% ../nbs/12_serve.ipynb #f237126c
 def make_app(model, hosts=None):
-    "The app serving the page and the prediction API for `model` (a run folder or model file); `hosts`: the names it answers to"
+    "The app serving the page and API for `model` (run folder or file); `hosts`: names it answers"
     p = Predictor(model)
     async def predict(request: Request):
         try:
@@ -127,44 +127,62 @@ def make_app(model, hosts=None):
 
 # %% ../nbs/12_serve.ipynb #2c76ef8b
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>mnist_scratch: draw a digit</title><link rel="icon" href="data:,"><link rel="stylesheet" href="web/pad.css">
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>mnist_scratch: draw a digit</title><link rel="icon" href="data:,">
+<link rel="stylesheet" href="web/pad.css">
 <style>
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #212529; }
-.row { display: flex; gap: 2rem; flex-wrap: wrap; align-items: flex-start; } .row > div { flex: 0 1 auto; }
-#seen { width: 112px; height: 112px; image-rendering: pixelated; background: black; border-radius: 4px; }
-#prediction { font-size: 3rem; font-weight: 700; line-height: 1; min-width: 3rem; } #bars { width: 200px; }
+.row { display: flex; gap: 2rem; flex-wrap: wrap; align-items: flex-start; }
+.row > div { flex: 0 1 auto; }
+#seen { width: 112px; height: 112px; image-rendering: pixelated; background: black;
+        border-radius: 4px; }
+#prediction { font-size: 3rem; font-weight: 700; line-height: 1; min-width: 3rem; }
+#bars { width: 200px; }
 .bar { display: flex; align-items: center; gap: .3rem; font-size: .8rem; height: 1rem; }
-.bar span { width: 1rem; text-align: right; } .bar div { height: .7rem; background: #198754; border-radius: 2px; }
-h2 { font-size: 1.1rem; } label { font-size: .9rem; } #info { color: #6c757d; } #error { color: #b02a37; }
+.bar span { width: 1rem; text-align: right; }
+.bar div { height: .7rem; background: #198754; border-radius: 2px; }
+h2 { font-size: 1.1rem; } label { font-size: .9rem; }
+#info { color: #6c757d; } #error { color: #b02a37; }
 </style></head><body>
 <h1>Draw a digit</h1><p id="info">loading the model...</p>
 <div class="row">
   <div><h2>In this page</h2><div class="mnist-pad" id="live"></div></div>
   <div><h2>The server says</h2><div id="prediction">&ndash;</div><div id="bars"></div>
     <p>what the server prepared (28x28)</p><canvas id="seen" width="28" height="28"></canvas>
-    <p><label>or upload an image <input id="file" type="file" accept="image/*"></label></p><p id="error"></p></div>
+    <p><label>or upload an image <input id="file" type="file" accept="image/*"></label></p>
+    <p id="error"></p></div>
 </div>
-<script src="web/model.js"></script><script src="web/mnist_scratch.js"></script><script src="web/pad.js"></script>
+<script src="web/model.js"></script>
+<script src="web/mnist_scratch.js"></script>
+<script src="web/pad.js"></script>
 <script>
 const seen = document.getElementById('seen'), live = document.getElementById('live');
-const pred = document.getElementById('prediction'), bars = document.getElementById('bars'), err = document.getElementById('error');
+const pred = document.getElementById('prediction'), bars = document.getElementById('bars');
+const err = document.getElementById('error');
 let timer = null, classes = [...Array(10).keys()].map(String);
 function reset() {
-  clearTimeout(timer); seen.getContext('2d').clearRect(0, 0, 28, 28); pred.textContent = '\u2013'; err.textContent = ''; showBars(null);
+  clearTimeout(timer); seen.getContext('2d').clearRect(0, 0, 28, 28);
+  pred.textContent = '\u2013'; err.textContent = ''; showBars(null);
 }
 function showBars(probs) {
   bars.innerHTML = '';
   classes.forEach((c, i) => {
-    const row = document.createElement('div'), label = document.createElement('span'), bar = document.createElement('div');
-    row.className = 'bar'; label.textContent = c; bar.style.width = ((probs ? probs[i] : 0) * 100) + '%';
-    row.title = probs ? (probs[i] * 100).toFixed(1) + '%' : ''; row.append(label, bar); bars.append(row);
+    const row = document.createElement('div'), label = document.createElement('span');
+    const bar = document.createElement('div');
+    row.className = 'bar'; label.textContent = c;
+    bar.style.width = ((probs ? probs[i] : 0) * 100) + '%';
+    row.title = probs ? (probs[i] * 100).toFixed(1) + '%' : '';
+    row.append(label, bar); bars.append(row);
   });
 }
 function show(r) {
   pred.textContent = r.digit; showBars(r.probabilities); err.textContent = '';
   const img = seen.getContext('2d').createImageData(28, 28);
-  r.image.flat().forEach((v, i) => { const g = Math.round(v * 255); img.data.set([g, g, g, 255], i * 4); });
+  r.image.flat().forEach((v, i) => {
+    const g = Math.round(v * 255);
+    img.data.set([g, g, g, 255], i * 4);
+  });
   seen.getContext('2d').putImageData(img, 0, 0);
 }
 async function send(body) {
@@ -173,10 +191,13 @@ async function send(body) {
   if (res.ok) show(r); else err.textContent = r.error;
 }
 live.addEventListener('mnist-drawn', () => {
-  clearTimeout(timer); timer = setTimeout(() => live.querySelector('.mp-pad').toBlob(send, 'image/png'), 250);
+  clearTimeout(timer);
+  timer = setTimeout(() => live.querySelector('.mp-pad').toBlob(send, 'image/png'), 250);
 });
 live.addEventListener('click', e => { if (e.target.classList.contains('mp-clear')) reset(); });
-document.getElementById('file').addEventListener('change', e => { if (e.target.files[0]) send(e.target.files[0]); });
+document.getElementById('file').addEventListener('change', e => {
+  if (e.target.files[0]) send(e.target.files[0]);
+});
 fetch('info').then(r => r.json()).then(m => {
   classes = m.classes;
   document.getElementById('info').textContent = `model ${m.name}: ${m.arch}` +
@@ -203,7 +224,7 @@ SECURITY_HEADERS = {
     'cross-origin-resource-policy': 'same-origin'}
 
 def _guard(app, hosts=None):
-    "ASGI middleware: the security headers on every response; only `hosts` answered (all if None); no cross-origin POST"
+    "ASGI middleware: security headers; only `hosts` answered (all if None); no cross-origin POST"
     allowed = None if hosts is None else {h.lower() for h in hosts}
     async def guarded(scope, receive, send):
         if scope['type'] != 'http': return await app(scope, receive, send)
@@ -234,7 +255,7 @@ def _guard(app, hosts=None):
 HEADER_TIMEOUT = 10
 
 def _timed_protocol(timeout):
-    "uvicorn's HTTP protocol, with a deadline for each request's headers (uvicorn itself waits for them for ever)"
+    "uvicorn's HTTP protocol with a deadline for each request's headers (uvicorn's waits for ever)"
     from uvicorn.protocols.http.h11_impl import H11Protocol
     class Timed(H11Protocol):
         def connection_made(self, transport): super().connection_made(transport); self._arm()
@@ -243,7 +264,8 @@ def _timed_protocol(timeout):
             if getattr(self, '_deadline', None): self._deadline.cancel()
             self._deadline = self.loop.call_later(timeout, self._expire)
         def _expire(self):  # still waiting for the headers of a request: drop the connection
-            if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
+            idle = self.cycle is None or self.cycle.response_complete
+            if idle and not self.transport.is_closing():
                 self.transport.close()
     return Timed
 
@@ -252,7 +274,7 @@ def _where(host):
     if host in ('0.0.0.0', '::', ''): return 'every interface: other machines can connect'
     return f'the interface at {host}: machines that reach it can connect'
 
-def serve(model:str,                # the run folder (or model file) written by `mnist_scratch train`
+def serve(model:str,                # the run folder (or model file) from `mnist_scratch train`
           # address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 is every interface
           host:str='127.0.0.1',
           port:int=8000,            # port to listen on, 1-65535

@@ -22,7 +22,7 @@ def set_seed(seed):
 
 # %% ../nbs/04_training.ipynb #7291137f
 class Optimizer:
-    "Plain gradient descent from scratch: `step()` moves each parameter against its gradient by `lr`"
+    "Gradient descent from scratch: `step()` moves each parameter against its gradient by `lr`"
     def __init__(self, params, lr=0.5):
         self.params = list(params)
         if not self.params: raise ValueError("Optimizer got an empty parameter list")
@@ -39,7 +39,7 @@ class Optimizer:
 
 # %% ../nbs/04_training.ipynb #9db2af82
 class SGD(Optimizer):
-    "Stochastic gradient descent from scratch, with `momentum` and `weight_decay` as in `torch.optim.SGD`"
+    "SGD from scratch, with `momentum` and `weight_decay` as in `torch.optim.SGD`"
     def __init__(self, params, lr=0.5, momentum=0., weight_decay=0.):
         super().__init__(params, lr)
         self.momentum, self.weight_decay = momentum, weight_decay
@@ -64,7 +64,7 @@ class SGD(Optimizer):
 # %% ../nbs/04_training.ipynb #ca7b79f5
 @patch
 def state_dict(self:Optimizer):
-    "The optimiser's state: every attribute but the parameters (hyper-parameters, buffers, step count)"
+    "The optimiser's state: all but the parameters (hyper-parameters, buffers, step count)"
     return {k: v for k, v in vars(self).items() if k != 'params'}
 
 @patch
@@ -78,7 +78,7 @@ def load_state_dict(self:Optimizer, sd):
 
 # %% ../nbs/04_training.ipynb #080903ea
 class CosineLR:
-    "Anneal `opt.lr` from its value now to 0 over `total_steps` calls of `step()`, along half a cosine"
+    "Anneal `opt.lr` from its value now to 0 over `total_steps` steps, along half a cosine"
     def __init__(self, opt, total_steps):
         if not (isinstance(total_steps, int) and total_steps > 0):
             raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
@@ -103,7 +103,7 @@ class Dataset:
 
 # %% ../nbs/04_training.ipynb #8542300a
 class Sampler:
-    "The indices of `n` items, in order or shuffled by `generator` (a `torch.Generator`, or the global one)"
+    "The indices of `n` items, in order or shuffled by `generator` (a `torch.Generator`, or global)"
     def __init__(self, n, shuffle=False, generator=None): store_attr()
     def __len__(self): return self.n
     def indices(self):
@@ -114,7 +114,7 @@ class Sampler:
 
 # %% ../nbs/04_training.ipynb #d604df5b
 class BatchSampler:
-    "Batches of `batch_size` indices from `sampler`, each a tensor; the last partial batch is dropped if `drop_last`"
+    "Batches of `batch_size` indices from `sampler`; a last partial one dropped if `drop_last`"
     def __init__(self, sampler, batch_size, drop_last=False):
         if not (isinstance(batch_size, int) and batch_size > 0):
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
@@ -138,7 +138,7 @@ def collate(batch):
 
 # %% ../nbs/04_training.ipynb #2cd713d8
 class DataLoader:
-    "Batches `(xb, yb)` of `dataset`, with PyTorch's arguments; one index per batch when the dataset is `vectorised`"
+    "Batches `(xb, yb)` of `dataset`, PyTorch's arguments; one index a batch if `vectorised`"
     def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, drop_last=False,
                  collate_fn=collate, generator=None):
         if sampler is not None and shuffle:
@@ -179,7 +179,7 @@ def _check_placement(model, device):
 
 # %% ../nbs/04_training.ipynb #6102f5b6
 def evaluate(model, dl, loss_func=cross_entropy, device=None):
-    "Loss and accuracy of `model` (already on `device`) over all of `dl`, each averaged weighted by batch size"
+    "Loss and accuracy of `model` (on `device`) over all of `dl`, weighted by batch size"
     device = default_device(device)
     _check_placement(model, device)
     model.eval()
@@ -207,11 +207,11 @@ def _train_epoch(model, loss_func, opt, dl, device, epoch, pbar, sched=None):
         if sched is not None: sched.step()
         l = loss.item()
         if not math.isfinite(l):
-            raise FloatingPointError(f"loss is {l} at epoch {epoch}, batch {i+1} of "
-                                     f"{len(dl)}: training diverged "
-                                     # the rate asked for, not the annealed one
-                                     "(is the learning rate, "
-                                     f"lr={getattr(sched, 'base_lr', getattr(opt, 'lr', '?'))}, too high?)")
+            # the rate asked for, not the annealed one
+            lr = getattr(sched, 'base_lr', getattr(opt, 'lr', '?'))
+            why = f"is the learning rate, lr={lr}, too high?"
+            raise FloatingPointError(f"loss is {l} at epoch {epoch}, batch {i+1} of {len(dl)}: "
+                                     f"training diverged ({why})")
         tot += l * len(yb); count += len(yb)
         pbar.update()
     return tot / count
@@ -219,7 +219,7 @@ def _train_epoch(model, loss_func, opt, dl, device, epoch, pbar, sched=None):
 # %% ../nbs/04_training.ipynb #760b4434
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl, device=None, progress=True, log=None,
         sched=None):
-    "Train `model` for `epochs` (`sched` is stepped each batch); one dict an epoch: train_loss, valid_loss, valid_acc, seconds"
+    "Train `model` for `epochs`, stepping `sched` each batch; a dict of losses, accuracy an epoch"
     if not (isinstance(epochs, int) and epochs > 0):
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     device = default_device(device)
@@ -271,7 +271,7 @@ def normalized_ds(x, y, mean, std, device='cpu'):
     return Dataset(normalize(x, mean, std).to(device), y.to(device))
 
 def get_mnist_dls(bs=64, path=None, dataset='mnist', verify=True, device='cpu', **kwargs):
-    "Normalised training and validation `DataLoaders` on `device`, and the training `(mean, std)` used for both"
+    "Normalised training and validation `DataLoaders`, and the training `(mean, std)` used for both"
     x_train, y_train, x_valid, y_valid = get_data(path, dataset, verify)
     mean, std = x_train.mean().item(), x_train.std().item()
     dls = DataLoaders.from_dsets(normalized_ds(x_train, y_train, mean, std, device),

@@ -41,7 +41,7 @@ def _refuse(name, m, why=''):
 
 # %% ../nbs/10_web.ipynb #wb000013
 def _conv(name, m):
-    "A `Conv2d` as a layer; only what the page's loop computes: square kernels, one stride and padding, no groups or dilation"
+    "A `Conv2d` as a layer: square kernels, one stride and padding, no groups or dilation"
     k, s, p = m.kernel_size, m.stride, m.padding
     if m.groups != 1 or m.dilation != (1, 1) or k[0] != k[1] or s[0] != s[1] or isinstance(
         p, str) or p[0] != p[1] \
@@ -52,7 +52,7 @@ def _conv(name, m):
                 stride=s[0], padding=p[0])
 
 def _pool(name, m):
-    "A pooling module as a layer: max or average over square windows, or the global average (kernel 0)"
+    "A pooling module as a layer: max or average over square windows, or global average (kernel 0)"
     if isinstance(m, nn.AdaptiveAvgPool2d):
         if m.output_size not in (1, (1, 1)): _refuse(name, m, f' to {m.output_size}')
         return dict(name=name, type='pool', op='avg', kernel=0, stride=0)
@@ -65,7 +65,7 @@ def _pool(name, m):
 
 # %% ../nbs/10_web.ipynb #wb000014
 def web_layers(model):
-    "The layers of `model` as plain data (weights as tensors, batch norm folded into the convolution before it)"
+    "The layers of `model` as plain data (weights as tensors, each batch norm folded into its conv)"
     mods, out, i = list(_leaves(model)), [], 0
     while i < len(mods):
         name, m = mods[i]; i += 1
@@ -96,7 +96,7 @@ def web_layers(model):
 
 # %% ../nbs/10_web.ipynb #wb000020
 def run_layers(layers, pixels, mean, std):
-    "The logits of `layers` for one image's 784 `pixels` in [0, 1], normalised with `mean` and `std` (the page's steps)"
+    "The logits of `layers` for one image's 784 `pixels` in [0, 1], normalised by `mean` and `std`"
     F = torch.nn.functional
     x = (torch.as_tensor(pixels, dtype=torch.float64).reshape(784) - mean) / std
     for L in layers:
@@ -117,21 +117,24 @@ def run_layers(layers, pixels, mean, std):
 FORMAT = 'mnist_scratch-web/1'
 
 def _b64(t):
-    return base64.b64encode(t.detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes()).decode()
+    "Tensor `t` as base64 of little-endian float32s"
+    raw = t.detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes()
+    return base64.b64encode(raw).decode()
 
 def model_spec(model, name='model.safetensors'):
-    "The web format of the model in run folder or file `model`, as a JSON-able dict; `name`: its file's name beside the page"
+    "The web format of the model in run folder or file `model`, a JSON-able dict named `name`"
     net, config = load_model(model)
     metrics = model_file(model).with_name('metrics.json')
     acc = json.loads(metrics.read_text()).get('test_accuracy') if metrics.is_file() else None
-    layers = [{k: (_b64(v) if isinstance(v, torch.Tensor) else v) for k, v in L.items() if v is not None} for L in web_layers(net)]
+    layers = [{k: (_b64(v) if isinstance(v, torch.Tensor) else v)
+               for k, v in L.items() if v is not None} for L in web_layers(net)]
     return dict(format=FORMAT, arch=config['arch'], config=config, classes=config['classes'],
-                mean=config.get('mean', 0.),
-                std=config.get('std', 1.), test_accuracy=acc, model_file=name, layers=layers)
+                mean=config.get('mean', 0.), std=config.get('std', 1.), test_accuracy=acc,
+                model_file=name, layers=layers)
 
 # %% ../nbs/10_web.ipynb #wb000028
 FORWARD_JS = r"""
-// mnist_scratch's forward pass in the browser: runs a model written by `export_web`, with no dependency.
+// mnist_scratch's forward pass in the browser: runs a model written by `export_web`, no dependency.
 (function () {
   'use strict';
   function floats(b64) {  // base64 of little-endian float32s -> Float32Array
@@ -139,7 +142,8 @@ FORWARD_JS = r"""
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return new Float32Array(bytes.buffer);
   }
-  const LAYERS = {  // each layer: (input {shape, data}, layer) -> output; data in float64, shape [C, H, W] or [N]
+  // each layer: (input {shape, data}, layer) -> output; data in float64, shape [C, H, W] or [N]
+  const LAYERS = {
     reshape: (x, L) => ({shape: L.shape, data: x.data}),
     flatten: (x) => ({shape: [x.data.length], data: x.data}),
     relu: (x) => ({shape: x.shape, data: x.data.map(v => (v > 0 ? v : 0))}),
@@ -165,9 +169,11 @@ FORWARD_JS = r"""
           }
       return {shape: [L.out, oh, ow], data: out};
     },
-    pool: (x, L) => {  // max or average over k x k windows at `stride`; k = 0: the whole map (global average)
+    // max or average over k x k windows at `stride`; k = 0: the whole map (global average)
+    pool: (x, L) => {
       const [C, H, W] = x.shape, k = L.kernel || H, kw = L.kernel || W, s = L.stride || k;
-      const oh = Math.floor((H - k) / s) + 1, ow = Math.floor((W - kw) / s) + 1, out = new Float64Array(C * oh * ow);
+      const oh = Math.floor((H - k) / s) + 1, ow = Math.floor((W - kw) / s) + 1;
+      const out = new Float64Array(C * oh * ow);
       for (let c = 0; c < C; c++)
         for (let i = 0; i < oh; i++)
           for (let j = 0; j < ow; j++) {
@@ -183,7 +189,8 @@ FORWARD_JS = r"""
     },
     linear: (x, L) => {
       const n = L.in, out = new Float64Array(L.out);
-      if (x.data.length !== n) throw new Error(`linear layer ${L.name}: expects ${n} inputs, got ${x.data.length}`);
+      if (x.data.length !== n)
+        throw new Error(`linear layer ${L.name}: expects ${n} inputs, got ${x.data.length}`);
       for (let o = 0; o < L.out; o++) {
         let sum = L.b[o];
         for (let i = 0; i < n; i++) sum += L.w[o * n + i] * x.data[i];
@@ -197,19 +204,26 @@ FORWARD_JS = r"""
     return e.map(v => v / s);
   }
   function load(model) {
-    const layers = model.layers.map(L => Object.assign({}, L, L.weight ? {w: floats(L.weight)} : {}, L.bias ? {b: floats(L.bias)} : {}));
+    const layers = model.layers.map(L => Object.assign({}, L, L.weight ? {w: floats(L.weight)} : {},
+                                                       L.bias ? {b: floats(L.bias)} : {}));
     const here = document.currentScript && document.currentScript.src;
-    const info = {format: model.format, arch: model.arch, config: model.config, classes: model.classes, test_accuracy: model.test_accuracy,
+    const info = {format: model.format, arch: model.arch, config: model.config,
+                  classes: model.classes, test_accuracy: model.test_accuracy,
                   layers: model.layers.map(({weight, bias, ...rest}) => rest),
                   model: here ? new URL(model.model_file, here).href : model.model_file};
     function forward(pixels) {
-      if (!pixels || pixels.length !== 784) throw new Error(`forward: pixels must be 784 numbers in [0, 1], got ${pixels && pixels.length}`);
+      if (!pixels || pixels.length !== 784) {
+        const got = pixels && pixels.length;
+        throw new Error(`forward: pixels must be 784 numbers in [0, 1], got ${got}`);
+      }
       let x = {shape: [784], data: Float64Array.from(pixels, v => (v - model.mean) / model.std)};
-      if (x.data.some(v => !Number.isFinite(v))) throw new Error('forward: pixels must be finite numbers in [0, 1]');
+      if (x.data.some(v => !Number.isFinite(v)))
+        throw new Error('forward: pixels must be finite numbers in [0, 1]');
       const activations = [];
       for (const L of layers) {
         x = LAYERS[L.type](x, L);
-        activations.push({name: L.name, type: L.type, shape: x.shape, data: Float32Array.from(x.data)});
+        activations.push({name: L.name, type: L.type, shape: x.shape,
+                          data: Float32Array.from(x.data)});
       }
       const logits = Array.from(x.data);
       return {logits, probs: softmax(logits), activations};
@@ -224,53 +238,77 @@ FORWARD_JS = r"""
 
 # %% ../nbs/10_web.ipynb #wb000030
 PREPARE_JS = r"""
-// prepare_image's steps for a drawing (light ink on black): find the ink, crop, fit into 20x20, centre by mass on 28x28.
+// prepare_image's steps for a drawing (light ink on black): find the ink, crop, fit into 20x20,
+// centre by mass on 28x28.
 (function () {
   'use strict';
-  function resample(a, w, h, nw, nh) {  // area average: each output pixel the mean of the input it covers (anti-aliased)
+  // area average: each output pixel the mean of the input it covers (anti-aliased)
+  function resample(a, w, h, nw, nh) {
     function weights(n, m) {  // for each of m outputs, [first input, weights...] over n inputs
       const r = n / m, out = [];
       for (let i = 0; i < m; i++) {
         const lo = i * r, hi = (i + 1) * r, first = Math.floor(lo), ws = [];
-        for (let j = first; j < Math.min(n, Math.ceil(hi)); j++) ws.push((Math.min(hi, j + 1) - Math.max(lo, j)) / r);
+        for (let j = first; j < Math.min(n, Math.ceil(hi)); j++)
+          ws.push((Math.min(hi, j + 1) - Math.max(lo, j)) / r);
         out.push([first, ws]);
       }
       return out;
     }
-    const wx = weights(w, nw), wy = weights(h, nh), tmp = new Float64Array(h * nw), out = new Float64Array(nh * nw);
+    const wx = weights(w, nw), wy = weights(h, nh);
+    const tmp = new Float64Array(h * nw), out = new Float64Array(nh * nw);
     for (let y = 0; y < h; y++)
-      wx.forEach(([f, ws], i) => { let s = 0; ws.forEach((v, k) => { s += v * a[y * w + f + k]; }); tmp[y * nw + i] = s; });
+      wx.forEach(([f, ws], i) => {
+        let s = 0; ws.forEach((v, k) => { s += v * a[y * w + f + k]; }); tmp[y * nw + i] = s;
+      });
     for (let x = 0; x < nw; x++)
-      wy.forEach(([f, ws], i) => { let s = 0; ws.forEach((v, k) => { s += v * tmp[(f + k) * nw + x]; }); out[i * nw + x] = s; });
+      wy.forEach(([f, ws], i) => {
+        let s = 0; ws.forEach((v, k) => { s += v * tmp[(f + k) * nw + x]; }); out[i * nw + x] = s;
+      });
     return out;
   }
-  const roundHalfEven = v => { const r = Math.round(v); return Math.abs(v % 1) === 0.5 && r % 2 ? r - 1 : r; };  // Python's round
+  // Python's round: halves to the even neighbour
+  const roundHalfEven = v => {
+    const r = Math.round(v);
+    return Math.abs(v % 1) === 0.5 && r % 2 ? r - 1 : r;
+  };
   function percentile(vals, q) {  // numpy's default: linear between the closest ranks
     const s = Float64Array.from(vals).sort(), pos = (q / 100) * (s.length - 1), i = Math.floor(pos);
     return i + 1 < s.length ? s[i] + (s[i + 1] - s[i]) * (pos - i) : s[i];
   }
   function prepare(img, t = 0.35) {
-    // img: a canvas, or {width, height, data} with RGBA bytes (an ImageData); returns 784 numbers in [0, 1], or null if blank
+    // img: a canvas, or {width, height, data} with RGBA bytes (an ImageData);
+    // returns 784 numbers in [0, 1], or null if blank
     if (img.getContext) img = img.getContext('2d').getImageData(0, 0, img.width, img.height);
     const W = img.width, H = img.height, a = new Float64Array(W * H);
     let top = 0;
-    for (let i = 0; i < W * H; i++) { a[i] = (img.data[4 * i] + img.data[4 * i + 1] + img.data[4 * i + 2]) / 765; top = Math.max(top, a[i]); }
+    for (let i = 0; i < W * H; i++) {
+      a[i] = (img.data[4 * i] + img.data[4 * i + 1] + img.data[4 * i + 2]) / 765;
+      top = Math.max(top, a[i]);
+    }
     if (top < 0.08) return null;  // nothing drawn
     let r0 = H, r1 = -1, c0 = W, c1 = -1;
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
       a[y * W + x] /= top;
-      if (a[y * W + x] > t) { r0 = Math.min(r0, y); r1 = Math.max(r1, y); c0 = Math.min(c0, x); c1 = Math.max(c1, x); }
+      if (a[y * W + x] > t) {
+        r0 = Math.min(r0, y); r1 = Math.max(r1, y); c0 = Math.min(c0, x); c1 = Math.max(c1, x);
+      }
     }
     const h = r1 - r0 + 1, w = c1 - c0 + 1, crop = new Float64Array(h * w);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) crop[y * w + x] = a[(r0 + y) * W + c0 + x];
-    const s = 20 / Math.max(h, w), nw = Math.max(1, roundHalfEven(w * s)), nh = Math.max(1, roundHalfEven(h * s));
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) crop[y * w + x] = a[(r0 + y) * W + c0 + x];
+    const s = 20 / Math.max(h, w);
+    const nw = Math.max(1, roundHalfEven(w * s)), nh = Math.max(1, roundHalfEven(h * s));
     const box = resample(crop, w, h, nw, nh).map(v => Math.min(1, Math.max(0, v)));
     let m = 0, my = 0, mx = 0;
-    for (let y = 0; y < nh; y++) for (let x = 0; x < nw; x++) { const v = box[y * nw + x]; m += v; my += y * v; mx += x * v; }
-    const oy = Math.min(Math.max(roundHalfEven(14 - my / m), 0), 28 - nh), ox = Math.min(Math.max(roundHalfEven(14 - mx / m), 0), 28 - nw);
+    for (let y = 0; y < nh; y++)
+      for (let x = 0; x < nw; x++) { const v = box[y * nw + x]; m += v; my += y * v; mx += x * v; }
+    const oy = Math.min(Math.max(roundHalfEven(14 - my / m), 0), 28 - nh);
+    const ox = Math.min(Math.max(roundHalfEven(14 - mx / m), 0), 28 - nw);
     const out = new Float64Array(784);
-    for (let y = 0; y < nh; y++) for (let x = 0; x < nw; x++) out[(oy + y) * 28 + ox + x] = box[y * nw + x];
-    const ink = Array.from(out).filter(v => v > 0.1);  // stretch: the 75th percentile of the ink to full brightness
+    for (let y = 0; y < nh; y++)
+      for (let x = 0; x < nw; x++) out[(oy + y) * 28 + ox + x] = box[y * nw + x];
+    // stretch: the 75th percentile of the ink to full brightness
+    const ink = Array.from(out).filter(v => v > 0.1);
     const p75 = ink.length ? percentile(ink, 75) : 1;
     return Array.from(out, v => Math.min(1, v / p75));
   }
@@ -280,15 +318,19 @@ PREPARE_JS = r"""
 
 # %% ../nbs/10_web.ipynb #wb000032
 PAD_JS = r"""
-// A drawing pad on every `.mnist-pad` element: draw a digit, watch what the model sees, every layer and its answer.
+// A drawing pad on every `.mnist-pad` element: draw a digit, watch what the model sees, every layer
+// and its answer.
 (function () {
   'use strict';
   const ms = window.mnistScratch || {};
   function el(tag, cls, parent, text) {
-    const e = document.createElement(tag); if (cls) e.className = cls; if (text) e.textContent = text;
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
     if (parent) parent.appendChild(e); return e;
   }
-  function paint(canvas, maps, n, h, w, cols, tile) {  // `n` maps of h x w, each scaled to its own maximum, in a grid
+  // `n` maps of h x w, each scaled to its own maximum, in a grid
+  function paint(canvas, maps, n, h, w, cols, tile) {
     const rows = Math.ceil(n / cols), ctx = canvas.getContext('2d');
     canvas.width = cols * (tile + 1) - 1; canvas.height = rows * (tile + 1) - 1;
     ctx.fillStyle = '#dee2e6'; ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -299,17 +341,19 @@ PAD_JS = r"""
       for (let i = 0; i < h * w; i++) top = Math.max(top, maps[m * h * w + i]);
       for (let i = 0; i < h * w; i++) {
         const g = top > 0 ? Math.round(255 * maps[m * h * w + i] / top) : 0;
-        img.data[4 * i] = g; img.data[4 * i + 1] = g; img.data[4 * i + 2] = g; img.data[4 * i + 3] = 255;
+        img.data.set([g, g, g, 255], 4 * i);
       }
       scratch.getContext('2d').putImageData(img, 0, 0);
       ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(scratch, (m % cols) * (tile + 1), Math.floor(m / cols) * (tile + 1), tile, tile);
+      ctx.drawImage(scratch, (m % cols) * (tile + 1), Math.floor(m / cols) * (tile + 1),
+                    tile, tile);
     }
   }
   function mount(root) {
     root.innerHTML = '';
     const top = el('div', 'mp-row', root), left = el('div', 'mp-col', top);
-    const pad = el('canvas', 'mp-pad', left); pad.width = pad.height = 280; pad.setAttribute('aria-label', 'drawing pad');
+    const pad = el('canvas', 'mp-pad', left);
+    pad.width = pad.height = 280; pad.setAttribute('aria-label', 'drawing pad');
     const clear = el('button', 'mp-clear', left, 'Clear');
     const mid = el('div', 'mp-col', top);
     el('div', 'mp-label', mid, 'what the model sees (28x28)');
@@ -317,18 +361,22 @@ PAD_JS = r"""
     el('div', 'mp-label', mid, 'the model says');
     const said = el('div', 'mp-prediction', mid, '\u2013'), bars = el('div', 'mp-bars', mid);
     const rows = ms.info.classes.map(c => {
-      const r = el('div', 'mp-bar', bars); el('span', '', r, c); const b = el('div', '', r); return b;
+      const r = el('div', 'mp-bar', bars);
+      el('span', '', r, c);
+      return el('div', '', r);
     });
     const maps = el('div', 'mp-maps', root), layers = [];
     const info = el('p', 'mp-info', root, `${ms.info.arch} model, ${ms.info.layers.length} layers` +
-      (ms.info.test_accuracy != null ? `, ${(100 * ms.info.test_accuracy).toFixed(2)}% on MNIST's test set` : '') +
+      (ms.info.test_accuracy != null
+        ? `, ${(100 * ms.info.test_accuracy).toFixed(2)}% on MNIST's test set` : '') +
       ', running in this page');
     const ctx = pad.getContext('2d');
     let drawing = false, last = null, queued = false;
     function reset() {
       ctx.fillStyle = 'black'; ctx.fillRect(0, 0, 280, 280);
       seen.getContext('2d').fillRect(0, 0, 28, 28); said.textContent = '\u2013';
-      rows.forEach(b => { b.style.width = '0'; }); maps.innerHTML = ''; layers.length = 0; ms.last = null;
+      rows.forEach(b => { b.style.width = '0'; });
+      maps.innerHTML = ''; layers.length = 0; ms.last = null;
     }
     function update() {
       queued = false;
@@ -336,15 +384,21 @@ PAD_JS = r"""
       if (!pixels) return;
       const r = ms.forward(pixels), best = r.probs.indexOf(Math.max(...r.probs));
       const img = seen.getContext('2d').createImageData(28, 28);
-      pixels.forEach((v, i) => { const g = Math.round(v * 255); img.data.set([g, g, g, 255], 4 * i); });
+      pixels.forEach((v, i) => {
+        const g = Math.round(v * 255);
+        img.data.set([g, g, g, 255], 4 * i);
+      });
       seen.getContext('2d').putImageData(img, 0, 0);
       said.textContent = ms.info.classes[best];
-      r.probs.forEach((p, i) => { rows[i].style.width = (p * 100).toFixed(1) + '%'; rows[i].title = (p * 100).toFixed(1) + '%'; });
+      r.probs.forEach((p, i) => {
+        rows[i].style.width = rows[i].title = (p * 100).toFixed(1) + '%';
+      });
       const shown = r.activations.filter(a => a.type === 'relu' && a.shape.length === 3);
       shown.forEach((a, k) => {
         if (!layers[k]) {
           const box = el('div', 'mp-layer', maps);
-          el('div', 'mp-label', box, `layer ${k + 1}: ${a.shape[0]} feature maps of ${a.shape[1]}x${a.shape[2]}`);
+          const [n, h, w] = a.shape;
+          el('div', 'mp-label', box, `layer ${k + 1}: ${n} feature maps of ${h}x${w}`);
           layers[k] = el('canvas', 'mp-map', box);
         }
         const [n, h, w] = a.shape, cols = 16;
@@ -353,11 +407,17 @@ PAD_JS = r"""
       ms.last = {digit: ms.info.classes[best], probs: r.probs, logits: r.logits, pixels};
       root.dispatchEvent(new CustomEvent('mnist-drawn', {detail: ms.last}));
     }
-    function at(e) { const b = pad.getBoundingClientRect(); return [(e.clientX - b.left) * 280 / b.width, (e.clientY - b.top) * 280 / b.height]; }
-    pad.addEventListener('pointerdown', e => { drawing = true; last = at(e); pad.setPointerCapture(e.pointerId); });
+    function at(e) {  // the pointer, in the pad's 280x280 pixels
+      const b = pad.getBoundingClientRect();
+      return [(e.clientX - b.left) * 280 / b.width, (e.clientY - b.top) * 280 / b.height];
+    }
+    pad.addEventListener('pointerdown', e => {
+      drawing = true; last = at(e); pad.setPointerCapture(e.pointerId);
+    });
     pad.addEventListener('pointermove', e => {
       if (!drawing) return;
-      const p = at(e); ctx.strokeStyle = 'white'; ctx.lineWidth = 20; ctx.lineCap = ctx.lineJoin = 'round';
+      const p = at(e);
+      ctx.strokeStyle = 'white'; ctx.lineWidth = 20; ctx.lineCap = ctx.lineJoin = 'round';
       ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke(); last = p;
       if (!queued) { queued = true; requestAnimationFrame(update); }
     });
@@ -372,10 +432,12 @@ PAD_JS = r"""
   function start() {
     document.querySelectorAll('.mnist-pad').forEach(root => {
       if (ms && ms.forward) mount(root);
-      else root.textContent = 'This model cannot run in the page: ' + (window.MNIST_SCRATCH_UNSUPPORTED || 'no model.js was loaded');
+      else root.textContent = 'This model cannot run in the page: '
+        + (window.MNIST_SCRATCH_UNSUPPORTED || 'no model.js was loaded');
     });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
 })();
 """
 
@@ -384,13 +446,16 @@ PAD_CSS = r"""
 .mnist-pad { margin: 1rem 0; }
 .mnist-pad .mp-row { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
 .mnist-pad .mp-col { flex: 0 1 auto; min-width: 0; }
-.mnist-pad .mp-pad { display: block; width: 280px; max-width: 100%; background: black; border-radius: 6px; touch-action: none; cursor: crosshair; }
+.mnist-pad .mp-pad { display: block; width: 280px; max-width: 100%; background: black;
+                     border-radius: 6px; touch-action: none; cursor: crosshair; }
 .mnist-pad .mp-clear { margin-top: .4rem; font-size: .95rem; padding: .2rem .9rem; }
-.mnist-pad .mp-seen { width: 112px; height: 112px; image-rendering: pixelated; background: black; border-radius: 4px; }
+.mnist-pad .mp-seen { width: 112px; height: 112px; image-rendering: pixelated; background: black;
+                      border-radius: 4px; }
 .mnist-pad .mp-label { font-size: .8rem; color: #6c757d; margin: .3rem 0 .2rem; }
 .mnist-pad .mp-prediction { font-size: 3rem; font-weight: 700; line-height: 1; }
 .mnist-pad .mp-bars { width: 200px; max-width: 100%; }
-.mnist-pad .mp-bar { display: flex; align-items: center; gap: .3rem; font-size: .8rem; height: 1rem; }
+.mnist-pad .mp-bar { display: flex; align-items: center; gap: .3rem; font-size: .8rem;
+                     height: 1rem; }
 .mnist-pad .mp-bar span { width: 1rem; text-align: right; }
 .mnist-pad .mp-bar div { height: .7rem; background: #0d6efd; border-radius: 2px; }
 .mnist-pad .mp-maps { margin-top: .6rem; }
@@ -400,13 +465,17 @@ PAD_CSS = r"""
 
 # %% ../nbs/10_web.ipynb #wb000035
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="pad.css">
 </head><body style="font-family: system-ui, sans-serif; margin: 1.5rem; color: #212529">
 <h1 style="font-size: 1.5rem">{title}</h1>
-<p>Draw a digit with the mouse, a finger or a pen. The model runs in this page: nothing is sent anywhere.</p>
+<p>Draw a digit with the mouse, a finger or a pen. The model runs in this page: nothing is sent
+anywhere.</p>
 <div class="mnist-pad"></div>
-<script src="model.js"></script><script src="mnist_scratch.js"></script><script src="pad.js"></script>
+<script src="model.js"></script>
+<script src="mnist_scratch.js"></script>
+<script src="pad.js"></script>
 </body></html>
 """
 
@@ -414,7 +483,7 @@ SCRIPTS = ('model.js', 'mnist_scratch.js', 'pad.js')  # the order a page loads t
 
 # %% ../nbs/10_web.ipynb #wb000036
 def web_files(spec, why=None):
-    "The pad's files for the model `spec` (`model_spec`'s), name -> text; `spec` None: a model the page cannot run, `why` says so"
+    "The pad's files for `spec` (from `model_spec`), name -> text; `spec` None: `why` it cannot run"
     model = (f"window.MNIST_SCRATCH_MODEL = {json.dumps(spec)};" if spec
              else f"window.MNIST_SCRATCH_UNSUPPORTED = {json.dumps(why)};")
     return {'model.js': model + '\n',
@@ -428,7 +497,7 @@ def write_web(spec, folder, model_file=None):
     if model_file: shutil.copyfile(model_file, Path(folder)/spec['model_file'])
 
 def export_web(model, out, title=None):
-    "Write `out`, a folder holding a draw-a-digit page that runs the model of run folder or file `model`; its files' sizes"
+    "Write `out`, a draw-a-digit page running the model of run folder or file `model`; file sizes"
     out = Path(out)
     if out.exists():
         raise FileExistsError(f"{out} already exists: choose a new folder for the export")

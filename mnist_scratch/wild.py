@@ -22,10 +22,11 @@ def _big(x, scale=4):
 def _polarity(im, dark): return Image.eval(im, lambda v: 255 - v) if dark else im
 
 def lowres(x, k=8, size=64, blocky=False, dark=False, thick=0):
-    "As a small scan: the digit's box averaged to `k` x `k`, 17 grey levels, scaled up to `size` (`blocky`: nearest)"
+    "As a small scan: the digit averaged to `k` x `k`, 17 grey levels, up to `size` (`blocky`)"
     a = x.reshape(28, 28).numpy()
     if thick:
-        a = np.asarray(Image.fromarray((a * 255).astype(np.uint8)).filter(ImageFilter.MaxFilter(thick)), np.float32) / 255
+        im = Image.fromarray((a * 255).astype(np.uint8))
+        a = np.asarray(im.filter(ImageFilter.MaxFilter(thick)), np.float32) / 255
     r, c = np.nonzero(a > 0.1)
     a = a[r.min():r.max() + 1, c.min():c.max() + 1]
     h, w = a.shape; s = max(h, w)
@@ -85,7 +86,7 @@ def font_digit(d, font, size=64, dark=True):
 
 # %% ../nbs/09_wild.ipynb #wd000011
 def foreign_dev_set(n=200, seed=0):
-    "MNIST test digits rendered the ways people's digits arrive, and printed digits: name -> (images, labels)"
+    "MNIST test digits as people's digits arrive, and printed digits: name -> (images, labels)"
     x, y = get_test_data(); rng = np.random.default_rng(seed)
     idx = np.concatenate([np.nonzero(y.numpy() == c)[0][:n // 10] for c in range(10)])
     X, Y = x[idx], y[idx]
@@ -111,7 +112,7 @@ def foreign_dev_set(n=200, seed=0):
 
 # %% ../nbs/09_wild.ipynb #wd000026
 def load_image_folder(path, classes):
-    "The images under `path/<class>/`, prepared, their labels (indices into `classes`), and one message per file that failed"
+    "The images under `path/<class>/` prepared, their labels (in `classes`), failures' messages"
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"{path}: no such folder")
     xs, ys, errors = [], [], []

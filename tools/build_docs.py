@@ -299,7 +299,7 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, san
 #search { width: 100%; box-sizing: border-box; padding: .3rem .4rem; margin-bottom: .5rem; border: 1px solid #ced4da; border-radius: 4px; }
 #search-results { margin-bottom: .8rem !important; font-size: .85rem; }
 #search-results a { color: #0d6efd; text-decoration: none; display: block; padding: .15rem 0; }
-.toc { position: fixed; top: 0; right: 0; bottom: 0; width: 14rem; padding: 1.2rem .8rem; overflow-y: auto; font-size: .82rem;
+.toc { position: fixed; top: 0; right: 0; bottom: 0; width: 12rem; padding: 1.2rem .8rem; overflow-y: auto; font-size: .82rem;
        border-left: 1px solid #dee2e6; box-sizing: border-box; background: white; }
 .toc p { font-weight: 600; margin: 0 0 .4rem; }
 .toc ul { list-style: none; padding: 0; margin: 0; }
@@ -311,12 +311,12 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, san
 .sidebar .pages li a.active { background: #0d6efd; color: white; }
 .sidebar .pages li.section { margin: .9rem 0 .2rem; padding: 0 .5rem; font-size: .8rem; font-weight: 600; text-transform: uppercase;
                           letter-spacing: .04em; color: #6c757d; }
-main { margin-left: 15rem; margin-right: 14rem; padding: 1.5rem 2.5rem; max-width: 60rem; }
+main { margin-left: 15rem; margin-right: 12rem; padding: 1.5rem; max-width: 60rem; }  /* 100 columns of code at 1280 px */
 @media (max-width: 1100px) { main { margin-right: 0; } }
 h1.title { margin-bottom: .2rem; }
 p.description { color: #6c757d; font-size: 1.1rem; margin-top: 0; }
 /* code keeps its lines: a long one scrolls sideways inside its block, it never wraps back to column 0 */
-pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; font-size: .85rem; white-space: pre; overflow-x: auto; }
+pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; font-size: .8rem; white-space: pre; overflow-x: auto; }
 code { font-size: .9em; }
 .jp-InputArea, .input_area, .highlight { background: #f6f8fa; }
 .output_area pre, .jp-OutputArea pre { background: white; border-left: 3px solid #dee2e6; }

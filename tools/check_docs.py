@@ -99,6 +99,7 @@ def check_links(site):
 
 LEAK = re.compile(r'(?:/work/|/tmp/|/root/|/home/|/Users/)\S*|\S*site-packages\S*')
 WARNING = re.compile(r'\b\w*Warning: [^\n]{0,60}')
+CODE_WIDTH = 100  # characters a line of code may take: the column shows about 110, and longer lines scroll
 SEARCHES = ['cross_entropy', 'gzip bomb', 'kaiming']  # a symbol, and two phrases that only the prose holds
 
 def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None, shot=None):
@@ -127,6 +128,13 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     probs += [f"the lesson's code of {n} is not shown" for n in missing_bodies(text, defs)]
     pres = page.evaluate("Array.from(document.querySelectorAll('main pre')).filter(p => getComputedStyle(p).whiteSpace != 'pre').length")
     if pres: probs.append(f"{pres} code blocks wrap their lines (white-space is not pre)")
+    long = page.evaluate("""w => Array.from(document.querySelectorAll('main pre')).filter(p => !p.closest('.output_area'))
+        .flatMap(p => p.innerText.split('\\n')).filter(l => l.length > w)""", CODE_WIDTH)
+    if long: probs.append(f"{len(long)} code lines longer than {CODE_WIDTH} characters, as {long[0][:70]!r}")
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('main pre')).filter(p => !p.closest('.output_area'))
+        .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText.slice(0, 50))""")
+    if wide and page.viewport_size['width'] >= 1280:  # the column is sized for CODE_WIDTH characters there
+        probs.append(f"{len(wide)} code blocks scroll sideways at {page.viewport_size['width']} px, as {wide[0]!r}")
     outputs = '\n'.join(page.locator('main .output_area').all_inner_texts())
     probs += [f"saved output shows a path of the build machine: {m!r}" for m in sorted(set(LEAK.findall(text)))]
     probs += [f"saved output shows a warning: {m!r}" for m in sorted(set(WARNING.findall(outputs)))]
