@@ -181,8 +181,8 @@ def wild_augment(x, rot=10., scale=0.1, shear=0.1, shift=0.15, thick=0.2, thin=0
     "Normalised digits as from the wild: moved, thicker, thinner, blurred, low-res, other contrast"
     bg = x.amin(); z = (x - bg).reshape(len(x), 1, 28, 28); top = z.amax().clamp_min(1e-6)
     z = random_affine(z / top, rot, scale, shear, shift)
-    z = random_contrast(random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres),
-                        contrast)
+    z = random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres)
+    z = random_contrast(z, contrast)
     return (z * top + bg).reshape(x.shape)
 
 # %% ../nbs/06_conv.ipynb #6b559bcf

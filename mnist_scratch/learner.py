@@ -388,9 +388,8 @@ def fit_one_cycle(self:Learner, n_epochs, lr_max=None, div=25., div_final=1e5, p
                   moms=(0.95, 0.85, 0.95), cbs=None):
     "Fit `n_epochs` in one cycle: lr up to `lr_max` and down, momentum down to `moms[1]` and up"
     lr_max = lr_max or self.lr
-    sched = ParamSchedCB(lr=sched_one_cycle(lr_max, lr_max / div, lr_max / div / div_final,
-                                            pct_start),
-                         mom=sched_one_cycle(moms[1], moms[0], moms[2], pct_start))
+    lrs = sched_one_cycle(lr_max, lr_max / div, lr_max / div / div_final, pct_start)
+    sched = ParamSchedCB(lr=lrs, mom=sched_one_cycle(moms[1], moms[0], moms[2], pct_start))
     self.fit(n_epochs, lr=lr_max, cbs=[sched] + list(cbs or []))
 
 # %% ../nbs/05_learner.ipynb #b09190f4
