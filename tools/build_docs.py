@@ -188,6 +188,11 @@ def _show_doc_name(c):
 
 def _exported_source(c): return c.cell_type == 'code' and c.metadata.get('exported_source', False)
 
+def _defined_at(src, name):
+    "Where `src` defines `name` (the last part of a dotted name, as `@patch` methods are written), or None"
+    m = re.search(rf'^(?:class|def) {re.escape(name.split(".")[-1])}\b', src, re.M)
+    return m.start() if m else None
+
 def _class_sig(md, obj):
     "show_doc's signature of a class written `class Name(Base)`, as the class is defined (show_doc writes `def Name(`)"
     if not isinstance(obj, type): return md
@@ -211,7 +216,7 @@ def tidy_show_docs(cells, module):
     cells, k = list(cells), 0
     while k < len(cells) - 1:  # a show_doc written after its code (nbdev moves only its own): its heading goes first
         if _exported_source(cells[k]) and (nm := _show_doc_name(cells[k + 1])) and \
-           re.search(rf'^(?:class|def) {re.escape(nm.split(".")[-1])}\b', cells[k].source, re.M):
+           _defined_at(cells[k].source, nm) is not None:
             cells[k], cells[k + 1] = cells[k + 1], cells[k]
         k += 1
     out, i = [], 0
@@ -233,8 +238,8 @@ def tidy_show_docs(cells, module):
                     md = _class_sig(md, obj)
                 o['data']['text/markdown'] = md
         if src is not None:
-            pos = lambda c: (m.start() if (m := re.search(rf'^(?:class|def) {re.escape(_show_doc_name(c).split(".")[-1])}\b', src.source, re.M)) else 1e9)
-            run = sorted(run, key=pos)
+            at = {id(c): _defined_at(src.source, _show_doc_name(c)) for c in run}
+            run = sorted(run, key=lambda c: 1e9 if at[id(c)] is None else at[id(c)])
         out += run; i = j
     return out
 
@@ -326,13 +331,12 @@ h2:hover .anchor-link, h3:hover .anchor-link, h4:hover .anchor-link { visibility
 table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border: 1px solid #dee2e6; padding: .3rem .6rem; }
 blockquote { color: #495057; border-left: 3px solid #dee2e6; margin-left: 0; padding-left: 1rem; }
-math[display="block"] { margin: 1rem 0; font-size: 1.1rem; }
+math[display="block"] { display: block; margin: 1rem 0; font-size: 1.1rem; overflow-x: auto; }
 .prompt { display: none; }
 #search-results small { display: block; color: #6c757d; font-size: .75rem; margin-bottom: .3rem; overflow-wrap: anywhere; }
 #pages-menu > summary { display: none; }
 main p, main li { overflow-wrap: break-word; }
 .output_area, .output_subarea, .rendered_html { overflow-x: auto; }
-math[display="block"] { display: block; overflow-x: auto; }
 /* a narrow screen (a phone, 420 px): the sidebar becomes a bar on top, its page list folded behind "Pages" */
 @media (max-width: 800px) {
   .sidebar { position: static; width: auto; padding: .6rem .8rem; border-right: none; border-bottom: 1px solid #dee2e6; }

@@ -5,7 +5,8 @@ Each page is loaded twice, from `file://` and from a static server on the loopba
 description headings, the navigation sidebar with every page, every image loaded, no console errors, no failed
 requests, and nothing that nbdev hides (directives, front matter, hidden cells) visible as text. The lesson is on the
 page: every function and class its notebook exports shows its whole body (except the `PLUMBING` below, each with its
-reason); code blocks keep their lines (they scroll, never wrap to column 0); no saved output shows a path of the build
+reason); code blocks keep their lines (they scroll, never wrap to column 0), no line of code is longer than
+`CODE_WIDTH` and at 1280 px none scrolls; no saved output shows a path of the build
 machine or a warning; every lesson page has a "Try it" section; the search finds words of the prose. At 420 px wide
 no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES` pictures. On a
 page with the drawing pad, the model runs in the page: its file is the site's own, its logits are PyTorch's (1e-4), a
@@ -99,7 +100,7 @@ def check_links(site):
 
 LEAK = re.compile(r'(?:/work/|/tmp/|/root/|/home/|/Users/)\S*|\S*site-packages\S*')
 WARNING = re.compile(r'\b\w*Warning: [^\n]{0,60}')
-CODE_WIDTH = 100  # characters a line of code may take: the column shows about 110, and longer lines scroll
+CODE_WIDTH = 100  # characters a line of code may take: the column at 1280 px holds this many (styles.css)
 SEARCHES = ['cross_entropy', 'gzip bomb', 'kaiming']  # a symbol, and two phrases that only the prose holds
 
 def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None, shot=None):
@@ -128,11 +129,12 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     probs += [f"the lesson's code of {n} is not shown" for n in missing_bodies(text, defs)]
     pres = page.evaluate("Array.from(document.querySelectorAll('main pre')).filter(p => getComputedStyle(p).whiteSpace != 'pre').length")
     if pres: probs.append(f"{pres} code blocks wrap their lines (white-space is not pre)")
-    long = page.evaluate("""w => Array.from(document.querySelectorAll('main pre')).filter(p => !p.closest('.output_area'))
-        .flatMap(p => p.innerText.split('\\n')).filter(l => l.length > w)""", CODE_WIDTH)
+    # code (not outputs): no line over CODE_WIDTH characters, and at 1280 px no block that scrolls sideways
+    long, wide = page.evaluate("""w => { const code = Array.from(document.querySelectorAll('main pre'))
+        .filter(p => !p.closest('.output_area'));
+        return [code.flatMap(p => p.innerText.split('\\n')).filter(l => l.length > w),
+                code.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText.slice(0, 50))]; }""", CODE_WIDTH)
     if long: probs.append(f"{len(long)} code lines longer than {CODE_WIDTH} characters, as {long[0][:70]!r}")
-    wide = page.evaluate("""() => Array.from(document.querySelectorAll('main pre')).filter(p => !p.closest('.output_area'))
-        .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText.slice(0, 50))""")
     if wide and page.viewport_size['width'] >= 1280:  # the column is sized for CODE_WIDTH characters there
         probs.append(f"{len(wide)} code blocks scroll sideways at {page.viewport_size['width']} px, as {wide[0]!r}")
     outputs = '\n'.join(page.locator('main .output_area').all_inner_texts())
