@@ -276,6 +276,7 @@ def get_mnist_dls(bs=64, path=None, dataset='mnist', verify=True, device='cpu', 
     mean, std = x_train.mean().item(), x_train.std().item()
     dls = DataLoaders.from_dsets(normalized_ds(x_train, y_train, mean, std, device),
                                  normalized_ds(x_valid, y_valid, mean, std, device), bs, **kwargs)
+    dls.norm = dict(mean=mean, std=std)  # what a model trained on them expects of its input
     return dls, (mean, std)
 
 # %% ../nbs/04_training.ipynb #eb9025ba

@@ -351,7 +351,7 @@ PAD = 'class="mnist-pad"'      # a page holding this gets the drawing pad's scri
 
 def add_pad(folder, nbs):
     "Write the docs model's web files into `folder`/model (the model runs in the page), as `mnist_scratch export` writes them"
-    from mnist_scratch.model import model_file
+    from mnist_scratch.model_files import model_file
     from mnist_scratch.web import model_spec, write_web
     src = nbs/DOCS_MODEL
     (folder/'model').mkdir()

@@ -162,7 +162,7 @@ PAGE_WEIGHT = 1_000_000  # bytes the pad may add to a page (its scripts, the mod
 def check_pad(page, site, url, shot=None):
     "Problems of the drawing pad on the page: the model it runs is the site's model file, computed as PyTorch does, and reads a drawn digit"
     import torch
-    from mnist_scratch.model import load_model
+    from mnist_scratch.model_files import load_model
     from mnist_scratch.data import get_test_data, normalize
     import mnist_scratch.recipes  # the architectures
     probs = []
@@ -237,8 +237,9 @@ def main():
     n_imgs, figures = 0, 0
     html_index = (site/'index.html').read_text(encoding='utf-8')
     nav = html_index.split('<ul class="pages">', 1)[1].split('</ul>', 1)[0]
-    hood = nav.split('<li class="section">', 1)[1] if '<li class="section">' in nav else ''
-    lessons = [h for h, _ in pages if h != 'index.html' and f'href="{h}"' not in hood]  # the course, not "Under the hood"
+    # the last section is the tool's, under the hood; the pages before it are the course
+    hood = nav.rsplit('<li class="section">', 1)[1] if '<li class="section">' in nav else ''
+    lessons = [h for h, _ in pages if h != 'index.html' and f'href="{h}"' not in hood]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for origin in (site.as_uri() + '/', base):

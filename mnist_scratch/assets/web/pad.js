@@ -1,0 +1,121 @@
+// A drawing pad on every `.mnist-pad` element: draw a digit, watch what the model sees, every layer
+// and its answer.
+(function () {
+  'use strict';
+  const ms = window.mnistScratch || {};
+  function el(tag, cls, parent, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    if (parent) parent.appendChild(e); return e;
+  }
+  // `n` maps of h x w, each scaled to its own maximum, in a grid
+  function paint(canvas, maps, n, h, w, cols, tile) {
+    const rows = Math.ceil(n / cols), ctx = canvas.getContext('2d');
+    canvas.width = cols * (tile + 1) - 1; canvas.height = rows * (tile + 1) - 1;
+    ctx.fillStyle = '#dee2e6'; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const img = ctx.createImageData(w, h), scratch = document.createElement('canvas');
+    scratch.width = w; scratch.height = h;
+    for (let m = 0; m < n; m++) {
+      let top = 0;
+      for (let i = 0; i < h * w; i++) top = Math.max(top, maps[m * h * w + i]);
+      for (let i = 0; i < h * w; i++) {
+        const g = top > 0 ? Math.round(255 * maps[m * h * w + i] / top) : 0;
+        img.data.set([g, g, g, 255], 4 * i);
+      }
+      scratch.getContext('2d').putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(scratch, (m % cols) * (tile + 1), Math.floor(m / cols) * (tile + 1),
+                    tile, tile);
+    }
+  }
+  function mount(root) {
+    root.innerHTML = '';
+    const top = el('div', 'mp-row', root), left = el('div', 'mp-col', top);
+    const pad = el('canvas', 'mp-pad', left);
+    pad.width = pad.height = 280; pad.setAttribute('aria-label', 'drawing pad');
+    const clear = el('button', 'mp-clear', left, 'Clear');
+    const mid = el('div', 'mp-col', top);
+    el('div', 'mp-label', mid, 'what the model sees (28x28)');
+    const seen = el('canvas', 'mp-seen', mid); seen.width = seen.height = 28;
+    el('div', 'mp-label', mid, 'the model says');
+    const said = el('div', 'mp-prediction', mid, '\u2013'), bars = el('div', 'mp-bars', mid);
+    const rows = ms.info.classes.map(c => {
+      const r = el('div', 'mp-bar', bars);
+      el('span', '', r, c);
+      return el('div', '', r);
+    });
+    const maps = el('div', 'mp-maps', root), layers = [];
+    const info = el('p', 'mp-info', root, `${ms.info.arch} model, ${ms.info.layers.length} layers` +
+      (ms.info.test_accuracy != null
+        ? `, ${(100 * ms.info.test_accuracy).toFixed(2)}% on MNIST's test set` : '') +
+      ', running in this page');
+    const ctx = pad.getContext('2d');
+    let drawing = false, last = null, queued = false;
+    function reset() {
+      ctx.fillStyle = 'black'; ctx.fillRect(0, 0, 280, 280);
+      seen.getContext('2d').fillRect(0, 0, 28, 28); said.textContent = '\u2013';
+      rows.forEach(b => { b.style.width = '0'; });
+      maps.innerHTML = ''; layers.length = 0; ms.last = null;
+    }
+    function update() {
+      queued = false;
+      const pixels = ms.prepare(pad);
+      if (!pixels) return;
+      const r = ms.forward(pixels), best = r.probs.indexOf(Math.max(...r.probs));
+      const img = seen.getContext('2d').createImageData(28, 28);
+      pixels.forEach((v, i) => {
+        const g = Math.round(v * 255);
+        img.data.set([g, g, g, 255], 4 * i);
+      });
+      seen.getContext('2d').putImageData(img, 0, 0);
+      said.textContent = ms.info.classes[best];
+      r.probs.forEach((p, i) => {
+        rows[i].style.width = rows[i].title = (p * 100).toFixed(1) + '%';
+      });
+      const shown = r.activations.filter(a => a.type === 'relu' && a.shape.length === 3);
+      shown.forEach((a, k) => {
+        if (!layers[k]) {
+          const box = el('div', 'mp-layer', maps);
+          const [n, h, w] = a.shape;
+          el('div', 'mp-label', box, `layer ${k + 1}: ${n} feature maps of ${h}x${w}`);
+          layers[k] = el('canvas', 'mp-map', box);
+        }
+        const [n, h, w] = a.shape, cols = 16;
+        paint(layers[k], a.data, n, h, w, cols, h >= 14 ? 26 : h >= 7 ? 20 : 14);
+      });
+      ms.last = {digit: ms.info.classes[best], probs: r.probs, logits: r.logits, pixels};
+      root.dispatchEvent(new CustomEvent('mnist-drawn', {detail: ms.last}));
+    }
+    function at(e) {  // the pointer, in the pad's 280x280 pixels
+      const b = pad.getBoundingClientRect();
+      return [(e.clientX - b.left) * 280 / b.width, (e.clientY - b.top) * 280 / b.height];
+    }
+    pad.addEventListener('pointerdown', e => {
+      drawing = true; last = at(e); pad.setPointerCapture(e.pointerId);
+    });
+    pad.addEventListener('pointermove', e => {
+      if (!drawing) return;
+      const p = at(e);
+      ctx.strokeStyle = 'white'; ctx.lineWidth = 20; ctx.lineCap = ctx.lineJoin = 'round';
+      ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke(); last = p;
+      if (!queued) { queued = true; requestAnimationFrame(update); }
+    });
+    ['pointerup', 'pointercancel'].forEach(t => pad.addEventListener(t, () => {
+      if (drawing) root.dispatchEvent(new CustomEvent('mnist-stroke', {detail: {canvas: pad}}));
+      drawing = false;
+    }));
+    clear.addEventListener('click', reset);
+    reset();
+    return {pad, update, reset};
+  }
+  function start() {
+    document.querySelectorAll('.mnist-pad').forEach(root => {
+      if (ms && ms.forward) mount(root);
+      else root.textContent = 'This model cannot run in the page: '
+        + (window.MNIST_SCRATCH_UNSUPPORTED || 'no model.js was loaded');
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
