@@ -51,8 +51,9 @@ def _check_out(out):
     except OSError as e:
         raise CLIError(f"cannot write the run folder {out}: {e.strerror or e}") from None
 
-def _run_dir(out, ddp):
+def _run_dir(out):
     "The run folder, checked on the main process before training; every process learns the outcome"
+    from mnist_scratch import distributed as ddp  # here, not at the top: only `train` uses it
     out = Path(out) if out else ddp.broadcast(_new_run_dir())
     err = None
     if ddp.is_main():
@@ -66,7 +67,8 @@ def _save(out, learn, metrics):
     "The run folder `out`, by `save_run`: the model, `metrics.json`, the plots of the run"
     import matplotlib.pyplot as plt  # here, not at the top: the command line starts without it
     from mnist_scratch.training import plot_history
-    recorder = next(cb for cb in learn.cbs if type(cb).__name__ == 'RecorderCB')
+    from mnist_scratch.learner import RecorderCB
+    recorder = next(cb for cb in learn.cbs if isinstance(cb, RecorderCB))
     classes = learn.config['classes']
     cm = confusion_matrix(learn.test_scores.argmax(1), learn.test_targets, len(classes))
     figs = dict(loss=plot_history(metrics['epochs']), loss_batches=recorder.plot_loss(),
@@ -102,7 +104,7 @@ def train(arch:Param("the recipe to train, one of: {arch}", str)='cnn',
     for k in args or {}:
         _check(k in takes, f"--arg {k}: recipe {arch!r} takes no {k} (it takes: "
                            f"{', '.join(takes) or 'nothing'})")
-    ddp.init(timeout); out = _run_dir(out, ddp)
+    ddp.init(timeout); out = _run_dir(out)
     say = print if ddp.is_main() else (lambda *a: None)
     try:
         learn, metrics = recipes.train_recipe(arch, data, not no_verify, device, checkpoint,

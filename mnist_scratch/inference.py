@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from torch import nn
 from .files import atomic_path
 from .data import normalize, prepare_image
-from .model_files import MODEL_FILE, load_model, model_file, save_model
+from .model_files import MODEL_FILE, load_model, model_file, save_model, with_classes
 from .loss import log_softmax
 from .conv import predict_tta
 from .interpret import predict_batches
@@ -24,9 +24,7 @@ class Classifier:
     def __init__(self, model, device='cpu', config=None):
         if isinstance(model, nn.Module):
             self.net = model.to(device).eval()
-            self.config = {**(getattr(model, 'config', None) or {}), **(config or {})}
-            n = self.config.get('n_out', 10)
-            self.config.setdefault('classes', [str(i) for i in range(n)])
+            self.config = with_classes({**(getattr(model, 'config', None) or {}), **(config or {})})
         else: self.net, self.config = load_model(model, device)
         self.classes, self.device = self.config['classes'], device
         self.n_in = self.config.get('n_in', 784)  # pixels a row: 784 for 28x28
@@ -51,6 +49,7 @@ def scores(self:Classifier, x, tta=False):
     return (predict_tta(self.net, xn).log() if tta
             else log_softmax(predict_batches(self.net, xn).float())).cpu()
 
+# %% ../nbs/10_inference.ipynb #in000018
 @patch
 def predict(self:Classifier, image, name='image'):
     "The class of one image (path or bytes), its probabilities, the 28x28 image the model saw"

@@ -7,7 +7,7 @@ __all__ = ['OPTIMISERS', 'SCHEDULES', 'PRECISIONS', 'FITS', 'Recipe', 'register_
            'recipe_settings', 'build_recipe', 'recipe_learner', 'fit_recipe', 'learned_nothing', 'train_recipe']
 
 # %% ../nbs/12_recipes.ipynb #rc000003
-import inspect, math, time
+import math, time
 from dataclasses import asdict, dataclass, field, fields
 from functools import partial
 import torch
@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from .data import get_test_data
 from .files import DATASETS
 from .model import get_model
-from .registry import RECIPES, _register, get_arch, register_arch
+from .registry import RECIPES, _register, build_args, get_arch, register_arch
 from .training import SGD, get_mnist_dls, set_seed
 from .learner import (Adam, BatchTransformCB, BF16CB, ParamSchedCB, RecorderCB,
                                    get_learner, is_main, sched_cos)
@@ -38,11 +38,7 @@ class Recipe:
                  args=None):
         # Adam's usual rate unless given
         lr = dict(sgd=lr, adam=3e-3) if isinstance(lr, (int, float)) else dict(lr)
-        defaults = {k: p.default for k, p in inspect.signature(build).parameters.items()
-                    if isinstance(p.default, (int, float, str, list, tuple))
-                    and not isinstance(p.default, bool)}
-        args = {k: list(v) if isinstance(v, tuple) else v
-                for k, v in {**defaults, **(args or {})}.items()}
+        args = build_args(build, args)
         arch = arch or name
         store_attr('name,build,arch,epochs,bs,lr,sched,wd,momentum,precision,cbs,label,args')
     def __repr__(self):
@@ -130,15 +126,16 @@ def _problems(s, r):
               (num(s.wd) and s.wd >= 0, 'wd', 'must be a finite number >= 0'),
               (isinstance(s.seed, int) and 0 <= s.seed < 2**32, 'seed', 'must be in [0, 2**32)'),
               (isinstance(s.threads, int) and s.threads > 0, 'threads', 'must be positive')]
-    checks += [(getattr(s, f.name) in f.metadata['choices'], f.name,
-                f"must be one of {', '.join(f.metadata['choices'])}")
+    # the optimiser: one the recipe has a learning rate for
+    checks += [(getattr(s, f.name) in (r.lr if f.name == 'opt' else f.metadata['choices']), f.name,
+                f"must be one of {', '.join(r.lr if f.name == 'opt' else f.metadata['choices'])}")
                for f in fields(s) if f.metadata['choices']]
     return [f"{k} {why}, got {getattr(s, k)!r}" for ok, k, why in checks if not ok]
 
 def recipe_settings(recipe='cnn', **settings):
     "The `TrainSettings` of `recipe`, its defaults overridden by what is not None, each checked"
     r = get_recipe(recipe)
-    names = {f.name for f in fields(TrainSettings)}
+    names = [f.name for f in fields(TrainSettings)]
     if (bad := [k for k in settings if k not in names]):
         raise ValueError(f"unknown setting {', '.join(bad)} (settings: {', '.join(names)})")
     given = {k: v for k, v in settings.items() if v is not None}
@@ -146,7 +143,6 @@ def recipe_settings(recipe='cnn', **settings):
                     precision=r.precision)
     s = TrainSettings(**{**defaults, **given, 'recipe': r.name})
     if (problems := _problems(s, r)): raise ValueError('\n'.join(problems))
-    if s.opt not in r.lr: raise ValueError(f"opt must be one of {', '.join(r.lr)}, got {s.opt!r}")
     return s
 
 # %% ../nbs/12_recipes.ipynb #rc000017
