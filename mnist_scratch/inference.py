@@ -78,6 +78,7 @@ def save_run(out, model, config=None, metrics=None, figs=None):
         raise OSError(f"cannot write the run folder {out}: {e.strerror or e}") from None
     return out
 
+# %% ../nbs/10_inference.ipynb #in000020
 def read_metrics(model):
     "The `metrics.json` of run folder (or beside model file) `model` as a dict, or None"
     try: m = json.loads(model_file(model).with_name('metrics.json').read_text())

@@ -52,7 +52,8 @@ def _plain(v): return isinstance(v, (int, float, str, list, tuple)) and not isin
 
 def build_args(build, args=None):
     "The arguments that rebuild `build`'s model: its plain (JSON-able) defaults, then `args`"
-    own = {k: p.default for k, p in inspect.signature(build).parameters.items() if _plain(p.default)}
+    ps = inspect.signature(build).parameters.items()
+    own = {k: p.default for k, p in ps if _plain(p.default)}
     return {k: list(v) if isinstance(v, tuple) else v for k, v in {**own, **(args or {})}.items()}
 
 def build_arch(arch, config):

@@ -286,7 +286,8 @@ PAGE = """<!doctype html>
 </nav>
 {toc}
 <main>
-<header><h1 class="title">{title}</h1><p class="description">{desc}</p></header>
+<header><h1 class="title">{title}</h1><p class="description">{desc}</p>
+<p class="source">This page is a notebook: <a href="nbs/{nb}" download>{nb}</a> (<a href="{git}/blob/{branch}/nbs/{nb}">on GitHub</a>); run it to see every output again.</p></header>
 {body}
 </main>
 <script src="search_index.js"></script>
@@ -320,6 +321,7 @@ main { margin-left: 15rem; margin-right: 12rem; padding: 1.5rem; max-width: 60re
 @media (max-width: 1100px) { main { margin-right: 0; } }
 h1.title { margin-bottom: .2rem; }
 p.description { color: #6c757d; font-size: 1.1rem; margin-top: 0; }
+p.source { color: #6c757d; font-size: .85rem; margin-top: -.5rem; }
 /* code keeps its lines: a long one scrolls sideways inside its block, it never wraps back to column 0 */
 pre { background: #f6f8fa; padding: .6rem .8rem; border-radius: 4px; font-size: .8rem; white-space: pre; overflow-x: auto; }
 code { font-size: .9em; }
@@ -387,10 +389,13 @@ def build(out=None, verbose=True):
     (tmp/'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n', encoding='utf-8')
     (tmp/'search.js').write_text(SEARCH_JS, encoding='utf-8')
     if any(PAD in body for *_, body, _ in pages): add_pad(tmp, nbs)
+    (tmp/'nbs').mkdir()
     for name, title, desc, out_name, body, _ in pages:
+        shutil.copy(nbs/name, tmp/'nbs'/name)  # each page's notebook, to download and run
         nav = nav_html(pages, out_name)
         (tmp/out_name).write_text(_with_pad(PAGE.format(title=html.escape(title), site=html.escape(cfg.title), desc=_inline_md(desc),
-                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body, toc=toc(body))), encoding='utf-8')
+                                              desc_attr=html.escape(desc, quote=True), nav=nav, body=body, toc=toc(body),
+                                              nb=html.escape(name), git=html.escape(cfg.git_url), branch=html.escape(cfg.branch))), encoding='utf-8')
     shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
     if verbose: print(f"built {len(pages)} pages into {out} in {time.perf_counter() - t0:.1f} s")
     return [p[3] for p in pages]

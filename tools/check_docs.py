@@ -84,7 +84,7 @@ class _Ids(HTMLParser):
         if tag == 'a' and a.get('href'): self.hrefs.append(a['href'])
 
 def check_links(site):
-    "Every relative link of every page points to an existing page and, if it has one, an existing anchor"
+    "Every relative link of every page points to an existing page (or notebook) and, if it has one, an existing anchor"
     pages = {}
     for p in site.glob('*.html'):
         parser = _Ids(); parser.feed(p.read_text(encoding='utf-8')); pages[p.name] = parser
@@ -94,6 +94,7 @@ def check_links(site):
             if re.match(r'^[a-z]+:', href): continue  # external (none expected) or mailto
             target, _, frag = href.partition('#')
             target = target or name
+            if target.startswith('nbs/') and (site/target).is_file(): continue  # the page's notebook
             if target not in pages: bad.append(f"{name}: link to missing page {href}")
             elif frag and frag not in pages[target].ids: bad.append(f"{name}: link to missing anchor {href}")
     return bad, len(pages)
