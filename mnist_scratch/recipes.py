@@ -18,8 +18,8 @@ from .files import DATASETS
 from .model import get_model
 from .registry import RECIPES, _register, build_args, get_arch, register_arch
 from .training import SGD, get_mnist_dls, set_seed
-from .learner import (Adam, BatchTransformCB, BF16CB, ParamSchedCB, RecorderCB,
-                                   get_learner, is_main, sched_cos)
+from .learner import (Adam, BatchTransformCB, BF16CB, CheckpointCB, ParamSchedCB,
+                                   RecorderCB, get_learner, is_main, sched_cos)
 from .conv import get_cnn, random_shifts, wild_augment
 from .inference import Classifier
 from . import distributed as ddp
@@ -229,7 +229,7 @@ def train_recipe(recipe='cnn', data=None, verify=True, device='auto', checkpoint
     # each process its share, the order from seed + epoch
     if W > 1 or checkpoint: dls = ddp.distribute_dls(dls, s.seed)
     extra = [ddp.DDPCB()] if W > 1 else []
-    if checkpoint: extra.append(ddp.CheckpointCB(checkpoint, _run(s, W), out=out))
+    if checkpoint: extra.append(CheckpointCB(checkpoint, _run(s, W), out=out))
     learn = recipe_learner(r, dls, s, model, config, dev, progress, log, extra + list(cbs or []))
     say = say or (lambda m: None)
     if lr_find:
