@@ -11,7 +11,7 @@ import io, warnings
 from pathlib import Path
 import numpy as np, torch
 from fastcore.test import test
-from PIL import Image, ImageFilter, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from .files import load_idx_folder, load_pickle
 
 # %% ../nbs/01_data.ipynb #c44fb79f
@@ -80,8 +80,8 @@ MAX_PIXELS = 40_000_000
 # larger images are reduced to about this many pixels a side while (JPEG) or after decoding
 WORK_SIZE = 1024
 
-def _load_gray(fn, name=None):
-    "Image file `fn` (or bytes called `name`) as gray floats in [0, 1], alpha over white"
+def _load_gray(fn, name=None, crop=None):
+    "Image file `fn` (or bytes `name`) as gray floats in [0, 1], upright; `crop`: a part of it"
     if isinstance(fn, (bytes, bytearray)): src, fn = io.BytesIO(fn), name or 'image'
     else:
         fn = src = Path(fn)
@@ -98,15 +98,25 @@ def _load_gray(fn, name=None):
                 raise _TooBig(f"{fn}: {w}x{h} is {w * h / 1e6:.0f} megapixels, over the "
                               f"{MAX_PIXELS / 1e6:.0f}-megapixel limit for an image of a digit")
             # JPEG: decode smaller
-            if max(w, h) > 2 * WORK_SIZE:
+            if max(w, h) > 2 * WORK_SIZE and crop is None:
                 im.draft('L', (w * WORK_SIZE // max(w, h), h * WORK_SIZE // max(w, h)))
             im.load()
+            # upright, as every viewer shows it: a phone writes sideways pixels and an EXIF tag
+            im = ImageOps.exif_transpose(im)
+            if crop is not None:
+                W, H = im.size
+                l, t, r, b = crop
+                im = im.crop((int(l * W), int(t * H), int(r * W) + 1, int(b * H) + 1))
             if max(im.size) > 2 * WORK_SIZE and im.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
                 im.thumbnail((WORK_SIZE, WORK_SIZE))
             # 16- or 32-bit grayscale: scale its own range, do not clip to 8 bits
             if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
                 a = _reduce(np.asarray(im, dtype=np.float32), 2 * WORK_SIZE)
-                return a / (255. if a.max() <= 255 else 65535. if a.max() <= 65535 else a.max())
+                # samples by their range: floats in [0, 1], 8-bit values, 16-bit values, any other
+                top = a.max()
+                scale = (1. if im.mode == 'F' and top <= 1 else 255. if top <= 255
+                         else 65535. if top <= 65535 else top)
+                return np.clip(a / scale, 0, 1)
             if im.mode in ('RGBA', 'LA', 'PA') or 'transparency' in im.info:
                 im = Image.alpha_composite(Image.new('RGBA', im.size, 'white'), im.convert('RGBA'))
             return np.asarray(im.convert('L'), dtype=np.float32) / 255
@@ -162,13 +172,18 @@ def _levels(a):
 def _ink(a, fn):
     "Gray `a` as light ink on black: polarity found, uneven light and noise removed, ink 0 to 1"
     med, lo, hi = np.median(a), np.percentile(a, 0.5), np.percentile(a, 99.5)
-    # the darkest pixels are farther from the paper than the lightest: dark ink
-    if med - lo > hi - med: a = 1 - a
+    if max(med - lo, hi - med) < 0.1:  # a clean page, ink under 0.5% of it: count the far pixels
+        t = max(0.1, 6 * 1.4826 * np.median(np.abs(a - med)))
+        dark = (a < med - t).sum() > (a > med + t).sum()
+    # else: the darkest pixels are farther from the paper than the lightest: dark ink
+    else: dark = med - lo > hi - med
+    if dark: a = 1 - a
     a = np.clip(a - _background(a), 0, None)
     if min(a.shape) >= 48:  # sensor noise: a 3x3 median at the working size
         im = Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8))
         a = np.asarray(im.filter(ImageFilter.MedianFilter(3)), dtype=np.float32) / 255
     top = np.percentile(a, 99.9) if a.size > 4000 else a.max()
+    if top < 0.08: top = a.max()  # the ink is under 0.1% of the page
     if top < 0.08: raise ValueError(f"{fn}: no digit found (the image is blank)")
     return _levels(np.clip(a / top, 0, 1))
 
@@ -199,8 +214,21 @@ def _stretch(a, q=75):
     return np.clip(a / np.percentile(ink, q), 0, 1) if len(ink) else a
 
 # %% ../nbs/01_data.ipynb #81745a04
+def _around_small_ink(a, side=40):
+    "The part of `a` (fractions) around its ink if the ink spans under `side` pixels, else None"
+    rows, cols = np.nonzero(a > 0.35)
+    if not len(rows): return None
+    h, w = rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
+    if max(h, w) >= side: return None
+    m, (H, W) = max(h, w), a.shape  # a margin of the digit's size on every side
+    return (max(cols.min() - m, 0) / W, max(rows.min() - m, 0) / H,
+            min(cols.max() + m, W - 1) / W, min(rows.max() + m, H - 1) / H)
+
 def prepare_image(fn, name=None):
     "Image file `fn` (or bytes called `name`) as MNIST's digits: 28x28, light on dark, centred"
-    a = _load_gray(fn, name)
     label = name or ('image' if isinstance(fn, (bytes, bytearray)) else fn)
-    return torch.from_numpy(_stretch(_centre_by_mass(_fit_box(_ink(a, label)))).astype(np.float32))
+    a = _ink(_load_gray(fn, name), label)
+    # a small digit on a large page: read again, its part of the page alone, at full resolution
+    if (box := _around_small_ink(a)) and max(a.shape) >= WORK_SIZE:
+        a = _ink(_load_gray(fn, name, box), label)
+    return torch.from_numpy(_stretch(_centre_by_mass(_fit_box(a))).astype(np.float32))

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['FONT_FILES', 'lowres', 'pen', 'blurred', 'grey_paper', 'phone_photo', 'small_off_centre', 'tilted', 'font_digit',
-           'foreign_dev_set', 'load_image_folder']
+           'foreign_dev_set', 'big_page', 'sideways', 'float_scan', 'load_image_folder']
 
 # %% ../nbs/13_wild.ipynb #wd000003
 import glob, io, math
@@ -109,6 +109,28 @@ def foreign_dev_set(n=200, seed=0):
                  for dark in (False, True)]
         out['printed (fonts)'] = ([im for im, _ in fonts], torch.tensor([d for _, d in fonts]))
     return out
+
+# %% ../nbs/13_wild.ipynb #wf000002
+def big_page(x, size=30, page=(400, 300), dark=True, at=(0.3, 0.6)):
+    "PNG bytes: the digit `size` pixels tall on a clean page of `page` pixels, at `at` (fractions)"
+    d = _big(x).resize((size, size), Image.LANCZOS)
+    c = Image.new('L', page, 0); c.paste(d, (int(page[0] * at[1]), int(page[1] * at[0])))
+    return _png(_polarity(c, dark))
+
+def sideways(x, orientation=6):
+    "JPEG bytes of a phone photo held sideways: the pixels as the sensor stored them, the EXIF tag"
+    turn = {6: Image.ROTATE_90, 8: Image.ROTATE_270, 3: Image.ROTATE_180}[orientation]
+    ex = Image.Exif(); ex[0x0112] = orientation  # the tag a viewer turns the pixels upright by
+    im = _polarity(_big(x).resize((200, 200)), True).transpose(turn)
+    b = io.BytesIO(); im.save(b, 'JPEG', quality=90, exif=ex.tobytes())
+    return b.getvalue()
+
+def float_scan(x, top=1.):
+    "TIFF bytes of 32-bit float samples, the ink at `top` (1 or 255)"
+    a = np.kron(x.reshape(28, 28).numpy(), np.ones((4, 4), np.float32)) * top
+    return _png(Image.fromarray(a.astype(np.float32), 'F'), 'TIFF')
+
+def _png(im, fmt='PNG'): b = io.BytesIO(); im.save(b, fmt); return b.getvalue()
 
 # %% ../nbs/13_wild.ipynb #wd000026
 def load_image_folder(path, classes):
