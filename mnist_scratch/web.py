@@ -123,6 +123,9 @@ def _b64(t):
 def model_spec(model, name='model.safetensors'):
     "The web format of the model in run folder or file `model`, a JSON-able dict named `name`"
     net, config = load_model(model)
+    if (n_in := config.get('n_in', 784)) != 784:  # the pad draws 28x28
+        raise ValueError(f"{model_file(model)}: the page draws 28x28 digits (784 pixels) and this "
+                         f"model takes {n_in}: its page could not run")
     acc = (read_metrics(model) or {}).get('test_accuracy')  # unknown without a metrics.json
     layers = [{k: (_b64(v) if isinstance(v, torch.Tensor) else v)
                for k, v in L.items() if v is not None} for L in web_layers(net)]
