@@ -6,12 +6,12 @@
 __all__ = ['COMMANDS', 'CLIError', 'train', 'evaluate', 'predict', 'export', 'main']
 
 # %% ../nbs/17_cli.ipynb #f5e8f768
-import argparse, datetime, inspect, json, os, sys
+import argparse, datetime, inspect, json, math, os, sys, warnings
 from pathlib import Path
 import torch
 from fastcore.docments import docments
 from fastcore.script import Param
-from .data import get_test_data
+from .data import MAX_STREAM, get_test_data
 from .files import _tmp_beside, atomic_path, remove_stale
 from .registry import RECIPES, load_recipes
 from .model_files import model_file
@@ -139,12 +139,17 @@ def _report(clf, scores, x, y, folder, what, prefix='eval_'):
     folder.mkdir(parents=True, exist_ok=True)
     names = [f'{prefix}confusion.png',
              'top_losses.png' if prefix == 'eval_' else f'{prefix}top_losses.png']
-    for name, fig in zip(names,
-                         [plot_confusion(cm, classes),
-                          plot_top_losses(x, y, scores, classes=classes)]):
-        try:
-            with atomic_path(folder/name) as tmp: fig.savefig(tmp, dpi=100, bbox_inches='tight')
-        finally: plt.close(fig)
+    # a class name in a script the font lacks (CJK, ...): boxes in the plots, in full above,
+    # and not a warning a glyph
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', r'Glyph \d+ .* missing from', UserWarning)
+        for name, fig in zip(names,
+                             [plot_confusion(cm, classes),
+                              plot_top_losses(x, y, scores, classes=classes)]):
+            try:
+                with atomic_path(folder/name) as tmp:
+                    fig.savefig(tmp, dpi=100, bbox_inches='tight')
+            finally: plt.close(fig)
     print(f"wrote {folder/names[0]} and {folder/names[1]}")
     return cm
 
@@ -159,12 +164,15 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
              # test-time augmentation: average the predictions over shifted copies of each image
              tta:bool=False,
              no_verify:bool=False, # skip checking the dataset's checksums, for your own IDX files
+             # hide the progress bar of --images (it is shown on a terminal, never in a log file)
+             no_progress:bool=False,
             ):
     "A model's accuracy, per class too, confusions and top losses, on the test set or your images"
     clf = Classifier(model)
     folder = Path(out) if out else model_file(model).parent
     if images:
-        x, y, errors = load_image_folder(images, clf.classes)
+        x, y, errors = load_image_folder(images, clf.classes, math.isqrt(clf.n_in),
+                                         not no_progress)
         for e in errors: print(f"mnist_scratch evaluate: skipped {e}", file=sys.stderr)
         return _report(clf, clf.scores(x, tta), x, y, folder,
                        f"accuracy on {images}" + (' (with TTA)' if tta else ''), 'images_')
@@ -173,13 +181,22 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
                    'test accuracy' + (' (with TTA)' if tta else ''))
 
 # %% ../nbs/17_cli.ipynb #31eee827
-def predict(images:Param('image files (PNG, JPEG, ...), any size, either polarity', str, nargs='+'),
+def _image_arg(fn):
+    "What `predict` reads for `fn`: for `-`, the bytes of standard input (a pipe); else the path"
+    if fn != '-': return fn
+    data = sys.stdin.buffer.read(MAX_STREAM + 1)
+    if len(data) > MAX_STREAM:
+        raise ValueError(f"standard input: more than {MAX_STREAM:,} bytes: not an image of a digit")
+    return data
+
+def predict(images:Param("image files (PNG, JPEG, ...), any size, either polarity; "
+                         "- for standard input", str, nargs='+'),
             model:str,  # the model file (or run folder) written by `train`
            ):
     "The predicted class and top-3 probabilities of each image; a file that cannot be read is named"
     clf, res, errors = Classifier(model), [], []
     for fn in images:
-        try: r = clf.predict(fn, fn)
+        try: r = clf.predict(_image_arg(fn), 'standard input' if fn == '-' else fn)
         except (ValueError, OSError) as e:
             if len(images) == 1: raise
             errors.append(e); print(f"mnist_scratch predict: error: {e}", file=sys.stderr); continue

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TTA_SHIFTS', 'im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_cnn', 'shift_batch', 'random_shifts',
            'affine_grid', 'random_affine', 'dilate', 'erode', 'gaussian_blur', 'random_stroke', 'random_blur',
-           'random_lowres', 'random_contrast', 'wild_augment', 'predict_tta']
+           'random_lowres', 'random_contrast', 'wild_augment', 'wild_mix', 'predict_tta']
 
 # %% ../nbs/08_conv.ipynb #532d5bdb
 import math
@@ -179,6 +179,14 @@ def wild_augment(x, rot=10., scale=0.1, shear=0.1, shift=0.15, thick=0.2, thin=0
     z = random_lowres(random_blur(random_stroke(z, thick, thin), blur), lowres)
     z = random_contrast(z, contrast)
     return (z * top + bg).reshape(x.shape)
+
+# %% ../nbs/08_conv.ipynb #wm000002
+def wild_mix(x, p=0.3, shift=2):
+    "A share `p` of the batch through `wild_augment`, the rest shifted by up to `shift` pixels"
+    sel = torch.rand(len(x), device=x.device) < p
+    out = random_shifts(x, shift)
+    if sel.any(): out[sel] = wild_augment(x[sel])
+    return out
 
 # %% ../nbs/08_conv.ipynb #6b559bcf
 TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))

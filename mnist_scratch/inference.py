@@ -52,11 +52,12 @@ def scores(self:Classifier, x, tta=False):
 # %% ../nbs/10_inference.ipynb #in000018
 @patch
 def predict(self:Classifier, image, name='image'):
-    "The class of one image (path or bytes), its probabilities, the 28x28 image the model saw"
-    if self.n_in != 784:
-        raise ValueError(f"this model takes {self.n_in} pixels: images are prepared as MNIST's "
-                         "28x28 (784), so it can score pixels but not image files")
-    x = prepare_image(image, name)
+    "The class of one image (path or bytes), its probabilities, the image the model saw"
+    side = math.isqrt(self.n_in)  # prepared at the model's own size: 28x28 for MNIST's
+    if side * side != self.n_in:
+        raise ValueError(f"this model takes {self.n_in} pixels, not a square image: it can score "
+                         "rows of pixels but not image files")
+    x = prepare_image(image, name, side)
     probs = self.scores(x[None])[0].exp()
     return dict(digit=self.classes[int(probs.argmax())], probabilities=probs.tolist(), image=x)
 

@@ -18,7 +18,7 @@ import torch
 import torch.distributed as dist
 from fastcore.basics import patch, store_attr
 from tqdm.auto import tqdm
-from .files import _tmp_beside, atomic_path
+from .files import _tmp_beside, atomic_path, remove_stale
 from .model_files import load_state, read_model_file, save_model
 from .loss import accuracy, cross_entropy
 from .training import SGD, Optimizer, default_device
@@ -449,14 +449,13 @@ def _open(self:CheckpointCB, learn):
     try:
         self.fn.parent.mkdir(parents=True, exist_ok=True)
         probe = _tmp_beside(self.fn); probe.write_bytes(b''); probe.unlink()
-        self.lock = open(self.fn.with_name(self.fn.name + '.lock'), 'w')
+        self.lock = _lock(self.fn.with_name(self.fn.name + '.lock'))
     except OSError as e:
         raise ValueError(f"cannot write the checkpoint {self.fn}: {e.strerror or e}") from None
-    try: fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        self._unlock()
+    if self.lock is None:
         raise ValueError(f"the checkpoint {self.fn} is in use by another run "
-                         "(its lock is held)") from None
+                         "(its lock is held)")
+    remove_stale(self.fn.parent)  # what a killed run's write left, if any
     if not self.fn.exists(): return None
     fn, config, sd, _ = read_model_file(self.fn)
     state = load_state(self.fn)
@@ -476,9 +475,25 @@ def _open(self:CheckpointCB, learn):
                            "checkpoint to train anew")
     return dict(state, weights={k: v for k, v in sd.items() if not k.startswith('~')})
 
+def _lock(fn):
+    "Lock file `fn`, made if need be (one a killed run left is reused); None if another holds it"
+    while True:
+        f = open(fn, 'a')
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError: f.close(); return None
+        # still the file at `fn`: not one a finishing run removed after we opened it
+        try:
+            if os.stat(fn).st_ino == os.fstat(f.fileno()).st_ino: return f
+        except FileNotFoundError: pass
+        f.close()
+
 @patch
 def _unlock(self:CheckpointCB):
-    if self.lock is not None: self.lock.close(); self.lock = None
+    "Release the lock and remove its file: nothing is left beside the checkpoint"
+    if self.lock is None: return
+    try: os.unlink(self.lock.name)  # while still held: no other run can hold this file
+    except OSError: pass
+    self.lock.close(); self.lock = None
 
 # %% ../nbs/07_learner.ipynb #1f008801
 class ParamSchedCB(Callback):
@@ -646,9 +661,9 @@ def color_dim(self:ActivationStats, names=None):
 
 # %% ../nbs/07_learner.ipynb #8aee84ff
 def get_learner(model, dls, lr=0.1, opt_func=SGD, device='auto', progress=True, log=tqdm.write,
-                cbs=None, threads=None, **metrics):
+                cbs=None, threads=None, loss_func=cross_entropy, **metrics):
     "A `Learner` with the library's callbacks: device, non-finite loss, metrics, progress, recorder"
     base = [DeviceCB(device, threads), NonFiniteLossCB(), MetricsCB(log=log, **metrics),
             RecorderCB()]
-    return Learner(model, dls, cross_entropy, lr,
+    return Learner(model, dls, loss_func, lr,
                    base + ([ProgressCB()] if progress else []) + list(cbs or []), opt_func)

@@ -44,9 +44,12 @@ def nll(inp, targ):
     return -inp[torch.arange(len(targ), device=inp.device), targ].mean()
 
 # %% ../nbs/03_loss.ipynb #aa7f5acd
-def cross_entropy(x, y):
-    "Cross-entropy of scores (logits) `x` against integer targets `y`"
-    return nll(log_softmax(x), y)
+def cross_entropy(x, y, smoothing=0.):
+    "Cross-entropy of scores (logits) `x` against integer targets `y`, `smoothing` (see below)"
+    lp = log_softmax(x)
+    if not smoothing: return nll(lp, y)
+    # the target as a mix: 1 - smoothing on the label, smoothing spread over every class
+    return (1 - smoothing) * nll(lp, y) - smoothing * lp.mean(1).mean()
 
 # %% ../nbs/03_loss.ipynb #264d8556
 def accuracy(out, yb):

@@ -10,7 +10,7 @@ import json, math
 from pathlib import Path
 import torch
 from safetensors import safe_open, SafetensorError
-from safetensors.torch import save_file
+from safetensors.torch import save, save_file
 from .registry import ARCHS, build_arch, get_arch
 
 # %% ../nbs/06_model_files.ipynb #424369d5
@@ -45,7 +45,9 @@ def save_model(model, fn, config=None, state=None):
     tensors.update({k: v.detach().cpu().contiguous() for k, v in st.items()})
     meta = {'config': json.dumps(config)} | ({'state': json.dumps(rest)} if state is not None
                                              else {})
-    save_file(tensors, str(fn), metadata=meta)
+    # the bytes, written by us: safetensors' `save_file` goes through a temporary of its own
+    # (`.tmpXXXXXX`, no process in its name) that a `kill -9` would leave behind
+    Path(fn).write_bytes(save(tensors, metadata=meta))
 
 # %% ../nbs/06_model_files.ipynb #1ac3b4ac
 def _check_config(config, sd, fn):

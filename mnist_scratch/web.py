@@ -167,12 +167,18 @@ def write_web(spec, folder, model_file=None):
 def export_web(model, out, title=None):
     "Write `out`, a draw-a-digit page running the model of run folder or file `model`; file sizes"
     out = Path(out)
-    if out.exists():
+    if out.exists() or out.is_symlink():  # a dangling link too: never written through
         raise FileExistsError(f"{out} already exists: choose a new folder for the export")
     spec = model_spec(model)
-    with atomic_path(out, overwrite=False) as tmp:
-        tmp.mkdir(parents=True)
-        write_web(spec, tmp, model_file(model))
-        title = html.escape(title or f"mnist_scratch: draw a digit ({spec['arch']})")  # no markup
-        (tmp/'index.html').write_text(PAGE.format(title=title), encoding='utf-8')
+    try:
+        with atomic_path(out, overwrite=False) as tmp:
+            tmp.mkdir(parents=True)
+            write_web(spec, tmp, model_file(model))
+            # no markup: every string of the configuration is text
+            title = html.escape(title or f"mnist_scratch: draw a digit ({spec['arch']})")
+            (tmp/'index.html').write_text(PAGE.format(title=title), encoding='utf-8')
+    except FileExistsError: raise
+    # the message names `out`, not the hidden temporary the files were written to
+    except OSError as e:
+        raise OSError(f"cannot write {out}: {e.strerror or type(e).__name__}") from None
     return {p.name: p.stat().st_size for p in sorted(out.iterdir())}

@@ -4,13 +4,14 @@
 
 # %% auto #0
 __all__ = ['FONT_FILES', 'lowres', 'pen', 'blurred', 'grey_paper', 'phone_photo', 'small_off_centre', 'tilted', 'font_digit',
-           'foreign_dev_set', 'big_page', 'sideways', 'float_scan', 'load_image_folder']
+           'foreign_dev_set', 'big_page', 'sideways', 'float_scan', 'class_folder', 'load_image_folder']
 
 # %% ../nbs/13_wild.ipynb #wd000003
-import glob, io, math
+import glob, io, math, re, unicodedata
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from tqdm.auto import tqdm
 from .data import get_test_data, prepare_image
 
 # %% ../nbs/13_wild.ipynb #wd000007
@@ -133,19 +134,31 @@ def float_scan(x, top=1.):
 def _png(im, fmt='PNG'): b = io.BytesIO(); im.save(b, fmt); return b.getvalue()
 
 # %% ../nbs/13_wild.ipynb #wd000026
-def load_image_folder(path, classes):
-    "The images under `path/<class>/` prepared, their labels (in `classes`), failures' messages"
+# what a file name cannot hold: `/` on every system, the rest on Windows
+_UNSAFE = re.compile(r'[/\\:*?"<>|\x00]')
+
+def class_folder(name):
+    "The folder for class `name`: Unicode in NFC, `_` for each character a file name cannot hold"
+    return _UNSAFE.sub('_', unicodedata.normalize('NFC', name))
+
+def load_image_folder(path, classes, size=28, progress=False):
+    "The images under `path/<class folder>/` prepared at `size`, their labels, failures' messages"
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"{path}: no such folder")
-    xs, ys, errors = [], [], []
+    folders = {class_folder(c): i for i, c in enumerate(classes)}
+    files, xs, ys, errors = [], [], [], []
     for d in sorted(p for p in path.iterdir() if p.is_dir()):
-        if d.name not in classes:
-            errors.append(f"{d}: not a class of this model (its classes: {', '.join(classes)})")
+        # `T-shirt_top` for `T-shirt/top`; `é` decomposed (as macOS and zip tools write it) too
+        if (k := folders.get(class_folder(d.name))) is None:
+            errors.append(f"{d}: not a class of this model (its classes' folders: "
+                          f"{', '.join(folders)})")
             continue
-        for fn in sorted(p for p in d.iterdir() if p.is_file()):
-            try: xs.append(prepare_image(fn)); ys.append(classes.index(d.name))
-            except (ValueError, OSError) as e: errors.append(str(e))
+        files += [(fn, k) for fn in sorted(p for p in d.iterdir() if p.is_file())]
+    # a bar on a terminal (`disable=None`), never in a log
+    for fn, k in tqdm(files, 'preparing images', disable=None if progress else True, leave=False):
+        try: xs.append(prepare_image(fn, size=size)); ys.append(k)
+        except (ValueError, OSError) as e: errors.append(str(e))
     if not xs:
         raise ValueError(f"{path}: no readable images in sub-folders named by class "
-                         f"({', '.join(classes)})" + (f"; {errors[0]}" if errors else ''))
+                         f"({', '.join(folders)})" + (f"; {errors[0]}" if errors else ''))
     return torch.stack(xs), torch.tensor(ys), errors
