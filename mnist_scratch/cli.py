@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 from fastcore.docments import docments
 from fastcore.script import Param
-from .data import MAX_STREAM, get_test_data
+from .data import get_test_data
+from .prepare import MAX_STREAM
 from .files import _tmp_beside, atomic_path, remove_stale
 from .registry import RECIPES, load_recipes
 from .model_files import model_file

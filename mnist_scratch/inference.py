@@ -12,7 +12,8 @@ import torch
 from fastcore.basics import patch
 from torch import nn
 from .files import atomic_path
-from .data import normalize, prepare_image
+from .data import normalize
+from .prepare import prepare_image
 from .model_files import MODEL_FILE, load_model, model_file, save_model, with_classes
 from .loss import log_softmax
 from .conv import predict_tta

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from tqdm.auto import tqdm
-from .data import get_test_data, prepare_image
+from .data import get_test_data
+from .prepare import prepare_image
 
 # %% ../nbs/13_wild.ipynb #wd000007
 def _big(x, scale=4):
