@@ -24,7 +24,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from mnist_scratch.data import get_test_data, normalize
 from mnist_scratch.conv import random_shifts
 from mnist_scratch.learner import BatchTransformCB, Callback, CancelFitException
-from mnist_scratch.recipes import RECIPES, recipe_learner, recipe_settings, register_recipe
+from mnist_scratch.recipes import fit_recipe, get_recipe, recipe_learner, recipe_settings, register_recipe
 from mnist_scratch.training import DataLoaders, Dataset, get_mnist_dls, set_seed
 from mnist_scratch.inference import Classifier
 
@@ -56,9 +56,8 @@ def train(recipe, seed, target=None, epochs=None):
     s = recipe_settings(recipe, seed=seed, epochs=epochs)
     set_seed(seed); dls, (mean, std) = get_mnist_dls(s.bs)
     learn = recipe_learner(recipe, dls, s, device='cpu', progress=False, log=lambda m: None)
-    learn.config = dict(arch='cnn', mean=mean, std=std, classes=[str(i) for i in range(10)])
+    learn.config = dict(arch=get_recipe(recipe).arch, mean=mean, std=std, classes=[str(i) for i in range(10)])
     cb = TestAccCB(x, y, target)
-    from mnist_scratch.recipes import fit_recipe
     learn.cbs.append(cb); fit_recipe(learn)
     return learn, cb
 

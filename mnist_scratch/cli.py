@@ -12,7 +12,7 @@ import torch
 from fastcore.docments import docments
 from fastcore.script import Param
 from .data import get_test_data
-from .prepare import MAX_STREAM
+from .prepare import _read_stream
 from .files import _tmp_beside, atomic_path, remove_stale
 from .registry import RECIPES, load_recipes
 from .model_files import model_file
@@ -184,11 +184,7 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
 # %% ../nbs/17_cli.ipynb #31eee827
 def _image_arg(fn):
     "What `predict` reads for `fn`: for `-`, the bytes of standard input (a pipe); else the path"
-    if fn != '-': return fn
-    data = sys.stdin.buffer.read(MAX_STREAM + 1)
-    if len(data) > MAX_STREAM:
-        raise ValueError(f"standard input: more than {MAX_STREAM:,} bytes: not an image of a digit")
-    return data
+    return fn if fn != '-' else _read_stream(sys.stdin.buffer, 'standard input')
 
 def predict(images:Param("image files (PNG, JPEG, ...), any size, either polarity; "
                          "- for standard input", str, nargs='+'),

@@ -20,13 +20,16 @@ WORK_SIZE = 1024
 # bytes read from a pipe at most: a large photo's file, with room to spare
 MAX_STREAM = 64_000_000
 
-def _read_stream(fn):
-    "The bytes of pipe or device `fn`, at most `MAX_STREAM` of them"
+def _read_stream(src, name=None):
+    "The bytes of pipe `src` (a path such as `/dev/stdin`, or an open binary file), at most"
+    name = name or src
     try:
-        with open(fn, 'rb') as f: data = f.read(MAX_STREAM + 1)
-    except OSError as e: raise ValueError(f"{fn}: cannot read it ({e.strerror or e})") from None
+        if isinstance(src, (str, Path)):
+            with open(src, 'rb') as f: data = f.read(MAX_STREAM + 1)
+        else: data = src.read(MAX_STREAM + 1)
+    except OSError as e: raise ValueError(f"{name}: cannot read it ({e.strerror or e})") from None
     if len(data) > MAX_STREAM:
-        raise ValueError(f"{fn}: more than {MAX_STREAM:,} bytes: not an image of a digit")
+        raise ValueError(f"{name}: more than {MAX_STREAM:,} bytes: not an image of a digit")
     return data
 
 def _load_gray(fn, name=None, crop=None):
@@ -35,9 +38,8 @@ def _load_gray(fn, name=None, crop=None):
     else:
         fn = src = Path(fn)
         if fn.is_dir(): raise ValueError(f"{fn}: is a folder, not an image file")
-        if not fn.exists(): raise FileNotFoundError(f"{fn}: no such image file")
-        # a pipe (`/dev/stdin`, a shell's `<(cmd)`): read once, as far as `MAX_STREAM` bytes
-        if not fn.is_file(): src = io.BytesIO(_read_stream(fn))  # (not a folder: above)
+        # (a pipe is read into bytes by `prepare_image`, below: it can be read only once)
+        if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such image file")
     try:
         # our own pixel limit, below, says what Pillow's warning would
         with warnings.catch_warnings():
@@ -184,7 +186,7 @@ def _is_pipe(p): return p.exists() and not p.is_file() and not p.is_dir()
 def prepare_image(fn, name=None, size=28):
     "Image file `fn` (or bytes called `name`) as MNIST's digits: `size` square, light on dark"
     label = name or ('image' if isinstance(fn, (bytes, bytearray)) else fn)
-    # a pipe is read once, and then read from memory
+    # a pipe (`/dev/stdin`, a shell's `<(cmd)`) is read once, then read again from memory
     if not isinstance(fn, (bytes, bytearray)) and _is_pipe(Path(fn)):
         fn, name = _read_stream(fn), str(fn)
     a = _ink(_load_gray(fn, name), label)
