@@ -122,17 +122,21 @@ def _unique_ids(body):
 
 def toc(body):
     "The page's table of contents: its sections (h2) and, under each, the headings (h3) in it"
-    items, html_ = [], ['<nav class="toc" aria-label="on this page"><p>On this page</p><ul>']
+    items, html_ = [], ['<nav class="toc" aria-label="on this page"><details id="toc-menu" open>'
+                          '<summary>On this page</summary><ul>']
     for m in _HEADING.finditer(body):
         text = html.escape(re.sub(r'<[^>]+>', '', m.group(3)).strip())
         items.append((m.group(1), m.group(2), text))
     for level, hid, text in items:
         html_.append(f'<li class="toc-h{level}"><a href="#{hid}">{text}</a></li>')
-    return '\n'.join(html_ + ['</ul></nav>']) if items else ''
+    return '\n'.join(html_ + ['</ul></details></nav>']) if items else ''
 
 def _text(fragment):
     "The words of an HTML fragment, as one line (no images: their data is not text)"
     fragment = re.sub(r'<(script|style)\b.*?</\1>', ' ', fragment, flags=re.S)
+    # code as it reads: the highlighter's spans taken out without spaces, so `torch.no_grad` and
+    # `x.amax(-1)` are found as typed
+    fragment = re.sub(r'<(pre|code)\b.*?</\1>', lambda m: re.sub(r'<[^>]+>', '', m[0]), fragment, flags=re.S)
     return re.sub(r'\s+', ' ', html.unescape(re.sub(r'<[^>]+>', ' ', fragment))).strip()
 
 def search_entries(body, out_name, title):
@@ -149,6 +153,9 @@ SEARCH_JS = """
   // The page list folds away on a narrow screen (a phone): it opens from its summary line.
   var menu = document.getElementById('pages-menu');
   if (menu && window.matchMedia('(max-width: 800px)').matches) menu.open = false;
+  // so does the page's contents, below 1100 px, where they sit above the page
+  var toc = document.getElementById('toc-menu');
+  if (toc && window.matchMedia('(max-width: 1100px)').matches) toc.open = false;
   var box = document.getElementById('search'), out = document.getElementById('search-results');
   if (!box || !window.SEARCH_INDEX) return;
   function snippet(text, word) {  // a few words either side of the first hit
@@ -307,12 +314,18 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, san
 #search-results a { color: #0d6efd; text-decoration: none; display: block; padding: .15rem 0; }
 .toc { position: fixed; top: 0; right: 0; bottom: 0; width: 12rem; padding: 1.2rem .8rem; overflow-y: auto; font-size: .82rem;
        border-left: 1px solid #dee2e6; box-sizing: border-box; background: white; }
-.toc p { font-weight: 600; margin: 0 0 .4rem; }
+.toc summary { font-weight: 600; margin: 0 0 .4rem; list-style: none; }
+.toc summary::-webkit-details-marker { display: none; }
 .toc ul { list-style: none; padding: 0; margin: 0; }
 .toc li a { color: #495057; text-decoration: none; display: block; padding: .1rem 0; }
 .toc li.toc-h3 { padding-left: .8rem; }
 .toc li a:hover { color: #0d6efd; }
-@media (max-width: 1100px) { .toc { display: none; } }
+/* narrower than the three columns: the contents go above the page, folded behind "On this page" */
+@media (max-width: 1100px) {
+  .toc { position: static; width: auto; margin-left: 15rem; padding: .6rem 1.5rem 0; border-left: none; overflow: visible; }
+  .toc summary { list-style: revert; cursor: pointer; color: #0d6efd; }
+  .toc ul { columns: 2; border-bottom: 1px solid #dee2e6; padding-bottom: .5rem; }
+}
 .sidebar .pages li a { display: block; padding: .3rem .5rem; border-radius: 4px; color: #0d6efd; text-decoration: none; }
 .sidebar .pages li a.active { background: #0d6efd; color: white; }
 .sidebar .pages li.section { margin: .9rem 0 .2rem; padding: 0 .5rem; font-size: .8rem; font-weight: 600; text-transform: uppercase;
@@ -345,6 +358,8 @@ main p, main li { overflow-wrap: break-word; }
   .sidebar .site-title { display: inline-block; margin: 0 1rem .4rem 0; }
   #pages-menu > summary { display: list-item; cursor: pointer; color: #0d6efd; padding: .2rem 0; }
   main { margin: 0; padding: 1rem .9rem; max-width: none; }
+  .toc { margin-left: 0; padding: .5rem .9rem 0; }
+  .toc ul { columns: 1; }
 }
 """
 

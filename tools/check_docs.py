@@ -102,7 +102,8 @@ def check_links(site):
 LEAK = re.compile(r'(?:/work/|/tmp/|/root/|/home/|/Users/)\S*|\S*site-packages\S*')
 WARNING = re.compile(r'\b\w*Warning: [^\n]{0,60}')
 CODE_WIDTH = 100  # characters a line of code may take: the column at 1280 px holds this many (styles.css)
-SEARCHES = ['cross_entropy', 'gzip bomb', 'kaiming']  # a symbol, and two phrases that only the prose holds
+# a symbol, two phrases that only the prose holds, and calls in code as typed
+SEARCHES = ['cross_entropy', 'gzip bomb', 'kaiming', 'torch.no_grad', 'x.amax(-1)']
 
 def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None, shot=None):
     "Problems found on the page at `url`"
@@ -127,6 +128,8 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     probs += [f"id used twice: {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if page.locator('main h2').count() > 1 and page.locator('nav.toc li').count() < page.locator('main h2').count():
         probs.append("no table of contents")
+    elif page.locator('nav.toc').count() and not page.locator('nav.toc summary').is_visible():
+        probs.append(f"the page's contents are not reachable at {page.viewport_size['width']} px")
     probs += [f"the lesson's code of {n} is not shown" for n in missing_bodies(text, defs)]
     pres = page.evaluate("Array.from(document.querySelectorAll('main pre')).filter(p => getComputedStyle(p).whiteSpace != 'pre').length")
     if pres: probs.append(f"{pres} code blocks wrap their lines (white-space is not pre)")
