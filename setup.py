@@ -32,7 +32,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
-    package_data={cfg['lib_name']: ['assets/mnist/*.gz', 'assets/examples/*.png', 'assets/examples/*.jpg', 'assets/web/*']},
+    package_data={cfg['lib_name']: ['assets/mnist/*.gz', 'assets/examples/*.png', 'assets/examples/*.jpg', 'assets/judge/*.safetensors', 'assets/web/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'docs': docs_requirements},
     python_requires='>=' + min_python,
