@@ -21,7 +21,8 @@ from mnist_scratch.data import get_data
 from mnist_scratch.model import get_model
 from mnist_scratch.loss import cross_entropy, accuracy
 from mnist_scratch.training import Dataset, SGD, CosineLR, Sampler, evaluate, fit, get_mnist_dls, set_seed, collate
-from mnist_scratch.learner import ParamSchedCB, get_learner, sched_cos
+from mnist_scratch.learner import get_learner
+from mnist_scratch.schedule import ParamSchedCB, sched_cos
 
 BS, LR = 64, 0.1
 loss_func = cross_entropy

@@ -13,7 +13,8 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from fastcore.basics import patch, store_attr
 from .training import DataLoader, DataLoaders, default_device
-from .learner import Callback, DeviceCB, broadcast, is_main
+from .learner import Callback, DeviceCB, is_main
+from .checkpoint import broadcast
 
 # %% ../nbs/11_distributed.ipynb #8d103df0
 def launched():

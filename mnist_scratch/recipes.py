@@ -20,8 +20,9 @@ from .files import DATASETS
 from .model import get_model
 from .registry import RECIPES, _register, build_args, get_arch, register_arch
 from .training import SGD, get_mnist_dls, set_seed
-from .learner import (Adam, BatchTransformCB, BF16CB, CheckpointCB, ParamSchedCB,
-                                   RecorderCB, get_learner, is_main, sched_cos)
+from .learner import BatchTransformCB, BF16CB, RecorderCB, get_learner, is_main
+from .checkpoint import CheckpointCB
+from .schedule import Adam, ParamSchedCB, sched_cos
 from .conv import get_cnn, wild_augment, wild_mix
 from .inference import Classifier
 from . import distributed as ddp

@@ -10,7 +10,7 @@ the server (latex2mathml), so pages need no JavaScript and no CDN. Pages are lis
 the sidebar nbdev's Quarto build uses too.
 
 A notebook that fails to process stops the build with its name."""
-import argparse, html, importlib, json, os, re, shutil, sys, time
+import argparse, ast, html, importlib, json, os, re, shutil, sys, time
 from pathlib import Path
 import nbformat, yaml
 from execnb.nbio import read_nb, write_nb
@@ -88,12 +88,48 @@ def _quarto_cell(c):
     while lines and (m := _DIRECTIVE.match(lines[0])): opts[m.group(1)] = m.group(2).lower(); lines.pop(0)
     if opts.get('include') == 'false': return False
     c.source = '\n'.join(lines)
+    # a check that does not teach folds away (Quarto's `code-fold`); `#| code-fold: false` keeps one open
+    if opts.get('code-fold', 'auto') == 'true' or (opts.get('code-fold', 'auto') == 'auto' and is_check(c)):
+        c.metadata.setdefault('tags', []).append('fold_check')
     if opts.get('echo') == 'false': c.metadata.setdefault('tags', []).append('remove_input')
     if opts.get('output') == 'false': c.outputs = []
     for o in c.get('outputs', []):  # show_doc writes Quarto's link attributes: make them HTML
         md = o.get('data', {}).get('text/markdown')
         if md: o['data']['text/markdown'] = _QUARTO_LINK.sub(r'<a href="\2" target="_blank" style="\3">\1</a>', md)
     return True
+
+def _is_test(s):
+    "An assert, a call of a `test_*` function, or a loop of them"
+    if isinstance(s, ast.Assert): return True
+    if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
+        f = s.value.func
+        return (f.id if isinstance(f, ast.Name) else getattr(f, 'attr', '')).startswith('test_')
+    if isinstance(s, (ast.For, ast.With)): return all(_is_test(b) or isinstance(b, ast.Assign) for b in s.body)
+    return False
+
+def is_check(c):
+    """A code cell that only checks, and shows nothing: its statements are asserts and `test_*` calls (and loops of
+    them), with at most the assignments that set them up, and it has no output to read"""
+    if c.get('outputs'): return False
+    try: body = ast.parse('\n'.join('' if l.lstrip().startswith(('#|', '%', '!')) else l for l in c['source'].splitlines())).body
+    except SyntaxError: return False
+    return any(_is_test(b) for b in body) and all(_is_test(b) or isinstance(b, (ast.Assign, ast.AugAssign)) for b in body)
+
+_FOLD = re.compile(r'<div class="cell [^"]*\bcelltag_fold_check\b[^"]*"[^>]*>\n(?=<div class="input">)')
+
+def fold_checks(body):
+    "Each code input of a cell tagged `fold_check` inside a closed `<details class=\"checks\">`"
+    out, i = [], 0
+    for m in _FOLD.finditer(body):
+        start = m.end(); depth, j = 0, start
+        for t in re.finditer(r'<div\b|</div>', body[start:]):
+            depth += 1 if t.group(0) == '<div' else -1
+            if depth == 0: j = start + t.end(); break
+        seg = body[start:j]; n = seg[seg.find('<pre>'):seg.find('</pre>')].count('\n')
+        out += [body[i:start], f'<details class="checks"><summary>Checks ({n} line{"s" if n != 1 else ""}; the test suite runs them)</summary>\n',
+                body[start:j], '</details>']
+        i = j
+    return ''.join(out + [body[i:]])
 
 def _inline_md(s):
     "`s` as HTML, with `code` spans (for the description line)"
@@ -267,7 +303,7 @@ def page_parts(nb, name, module=None):
     exp.register_preprocessor(CoalesceStreamsPreprocessor(), enabled=True)
     exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     body, _ = exp.from_notebook_node(nb)
-    return meta['title'], meta.get('description', ''), meta.get('output-file', Path(name).with_suffix('.html').name), _unique_ids(_lower_heading_ids(body))
+    return meta['title'], meta.get('description', ''), meta.get('output-file', Path(name).with_suffix('.html').name), _unique_ids(_lower_heading_ids(fold_checks(body)))
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -348,6 +384,7 @@ th, td { border: 1px solid #dee2e6; padding: .3rem .6rem; }
 blockquote { color: #495057; border-left: 3px solid #dee2e6; margin-left: 0; padding-left: 1rem; }
 math[display="block"] { display: block; margin: 1rem 0; font-size: 1.1rem; overflow-x: auto; }
 .prompt { display: none; }
+details.checks > summary { font-size: .8rem; color: #6c757d; cursor: pointer; margin: .3rem 0; }
 #search-results small { display: block; color: #6c757d; font-size: .75rem; margin-bottom: .3rem; overflow-wrap: anywhere; }
 #pages-menu > summary { display: none; }
 main p, main li { overflow-wrap: break-word; }

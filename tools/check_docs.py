@@ -7,16 +7,18 @@ requests, and nothing that nbdev hides (directives, front matter, hidden cells) 
 page: every function and class its notebook exports shows its whole body (except the `PLUMBING` below, each with its
 reason); code blocks keep their lines (they scroll, never wrap to column 0), no line of code is longer than
 `CODE_WIDTH` and at 1280 px none scrolls; no saved output shows a path of the build
-machine or a warning; every lesson page has a "Try it" section; the search finds words of the prose. At 420 px wide
-no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES` pictures. On a
-page with the drawing pad, the model runs in the page: its file is the site's own, its logits are PyTorch's (1e-4), a
-1 and a 7 drawn with the mouse are read, each convolution shows its feature maps, the pad adds under 1 MB, and nothing
-is fetched from outside the site. Every
+machine or a warning; every lesson page has a "Try it" section, shows at most `MAX_CODE_LINES` lines of code and, of
+its code blocks shown, at most `MAX_CHECK_SHARE` bare checks (the rest folded); the search finds words of the prose. At
+420 px wide no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES`
+pictures. On a page with the drawing pad, the model runs in the page: its file is the site's own, its logits are
+PyTorch's (1e-4), a 1 and a 7 drawn with the mouse are read, each convolution shows its feature maps with a colour
+bar, in the figures' colours (viridis), the pad adds under 1 MB, and nothing is fetched from outside the site. Every
 internal link must resolve to an existing page and anchor. Screenshots are saved to `_docs_check/` (look at them)."""
 import argparse, functools, http.server, re, sys, threading
 from pathlib import Path
 from html.parser import HTMLParser
 from playwright.sync_api import sync_playwright
+from build_docs import is_check  # the rule that folds a cell of bare checks away
 from check_serve import DIGITS, draw  # the strokes of a 1 and a 7, drawn as check_serve draws them on the server's page
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -52,6 +54,11 @@ PLUMBING = {
     'serve': "starts the HTTP server; the page runs it",
     '_ArrayUnpickler': "the restricted unpickler for mnist.pkl.gz, tested on the page",
     '_fetch': "the HTTP download, never called in tests (no network)",
+    '_digit_ink': "crops and scales a test digit for the development set of numbers",
+    'compose': "sets digit images side by side for the development set; the page shows the numbers it makes",
+    '_photo': "the development set's photo look (light, blur, noise); the page shows the photos it makes",
+    'number_image': "writes one number of the development set; the page describes it and shows what it makes",
+    'number_dev_set': "the development set of numbers, tested and shown on the page",
 }
 
 def lesson_defs(nb_path):
@@ -136,8 +143,8 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     # code (not outputs): no line over CODE_WIDTH characters, and at 1280 px no block that scrolls sideways
     long, wide = page.evaluate("""w => { const code = Array.from(document.querySelectorAll('main pre'))
         .filter(p => !p.closest('.output_area'));
-        return [code.flatMap(p => p.innerText.split('\\n')).filter(l => l.length > w),
-                code.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText.slice(0, 50))]; }""", CODE_WIDTH)
+        return [code.flatMap(p => p.textContent.split('\\n')).filter(l => l.length > w),  // folded ones too
+                code.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 50))]; }""", CODE_WIDTH)
     if long: probs.append(f"{len(long)} code lines longer than {CODE_WIDTH} characters, as {long[0][:70]!r}")
     if wide and page.viewport_size['width'] >= 1280:  # the column is sized for CODE_WIDTH characters there
         probs.append(f"{len(wide)} code blocks scroll sideways at {page.viewport_size['width']} px, as {wide[0]!r}")
@@ -146,6 +153,12 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     probs += [f"saved output shows a warning: {m!r}" for m in sorted(set(WARNING.findall(outputs)))]
     heads = [h.strip() for h in page.locator('main h2').all_inner_texts()]
     if lesson and not any(h.lower().startswith('try it') for h in heads): probs.append("no 'Try it' section")
+    stats = lesson_stats(page) if lesson else None
+    if stats and stats['code lines'] > MAX_CODE_LINES:
+        probs.append(f"{stats['code lines']} lines of code shown, more than {MAX_CODE_LINES}: split the page")
+    if stats and stats['checks shown'] > stats['code cells'] * MAX_CHECK_SHARE:
+        probs.append(f"{stats['checks shown']} of the {stats['code cells']} code blocks shown are bare checks, more than "
+                     f"{MAX_CHECK_SHARE:.0%}: fold them (`#| code-fold: true`)")
     probs += [f"hidden text visible: {h!r}" for h in HIDDEN if h in text]
     probs += [f"directive visible: {l!r}" for l in text.splitlines() if l.strip().startswith('#|')]
     if '{target=' in text: probs.append("Quarto link attributes visible as text")
@@ -159,7 +172,22 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
     outside = [u for u in requests if not u.startswith(url.rsplit('/', 1)[0]) and not u.startswith('data:')]
     probs += [f"console error: {e}" for e in errors] + [f"request failed: {u}" for u in failed]
     probs += [f"fetched from outside the site: {u}" for u in outside]
-    return probs, len(page.locator('main img').all())
+    return probs, len(page.locator('main img').all()), stats
+
+MAX_CODE_LINES = 450   # lines of code a lesson page shows (folded checks aside); course22p2's longest notebooks are near it
+MAX_CHECK_SHARE = 0.25  # of a lesson page's code blocks shown, the share that may be bare checks
+
+def lesson_stats(page):
+    "What a reader meets on a lesson page: prose words, code blocks and lines shown, bare checks shown and folded, figures"
+    cells = page.evaluate("""() => Array.from(document.querySelectorAll('main div.cell')).filter(c => c.querySelector('.input'))
+        .map(c => [c.querySelector('.input').innerText, !!c.querySelector('.input').closest('details.checks'),
+                   !!c.querySelector('.output_area')])""")
+    shown = [(src, out) for src, folded, out in cells if not folded]
+    prose = ' '.join(page.locator('main .text_cell_render').all_inner_texts())
+    return {'prose words': len(prose.split()), 'code cells': len(shown),
+            'code lines': sum(len(src.strip().splitlines()) for src, _ in shown),
+            'checks shown': sum(is_check({'source': src, 'outputs': [1] if out else []}) for src, out in shown),
+            'checks folded': sum(folded for _, folded, _ in cells), 'figures': len(page.locator('main img').all())}
 
 PAGE_WEIGHT = 1_000_000  # bytes the pad may add to a page (its scripts, the model, the style sheet)
 
@@ -188,6 +216,14 @@ def check_pad(page, site, url, shot=None):
         if said != digit: probs.append(f"drew a {digit} on the pad, it says {said!r}")
         if page.locator('.mp-map').count() != sum(1 for L in page.evaluate("window.mnistScratch.info.layers") if L['type'] == 'conv'):
             probs.append("the pad does not show a row of feature maps for each convolution")
+        if page.locator('.mp-layer').count() != page.locator('.mp-layer .mp-legend').count():
+            probs.append("a row of feature maps has no colour bar")
+    # the maps' colours are the figures' (matplotlib's viridis), within 5 of 255
+    import matplotlib
+    vs = [i / 20 for i in range(21)]
+    js = page.evaluate("vs => vs.map(v => window.mnistScratch.colour(v))", vs)
+    off = max(abs(a - 255 * b) for v, c in zip(vs, js) for a, b in zip(c, matplotlib.colormaps['viridis'](v)[:3]))
+    if off > 5: probs.append(f"the pad's colours differ from matplotlib's viridis by {off:.0f} of 255")
     if shot: page.locator('.mnist-pad').screenshot(path=shot)
     weight = sum(f.stat().st_size for f in (site/'model').iterdir() if f.suffix in ('.js', '.css'))
     if weight > PAGE_WEIGHT: probs.append(f"the pad adds {weight:,} bytes to the page, more than {PAGE_WEIGHT:,}")
@@ -210,7 +246,7 @@ def check_narrow(page, url, shot=None):
 
 def notebook_pages(nbs='nbs'):
     "page file name -> its notebook (nbdev's names: `05_learner.ipynb` -> `learner.html`)"
-    return {re.sub(r'^\d+_', '', p.stem) + '.html': p for p in Path(nbs).glob('*.ipynb') if not p.name.startswith('_')}
+    return {re.sub(r'^\d+[a-z]?_', '', p.stem) + '.html': p for p in Path(nbs).glob('*.ipynb') if not p.name.startswith('_')}
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args): pass
@@ -232,13 +268,18 @@ def main():
     loop = [d for d in defs['training.html'] if d[0] == '_train_epoch']
     assert loop and missing_bodies(loop[0][1], loop) == [], "the body check misses a body that is there"
     assert missing_bodies(loop[0][1].rsplit('\n', 2)[0], loop) == ['_train_epoch'], "the body check misses a lost body"
+    # and the fold rule must tell a bare check from code that teaches or shows something
+    assert is_check({'source': "i = xs.index(max(xs))\nfor a, b in zip(p, q): test_near(a, b)\nassert i > 0", 'outputs': []})
+    assert not any(is_check({'source': src, 'outputs': out}) for src, out in [
+        ("def f(x): return x\ntest_eq(f(1), 1)", []), ("learn.fit(1)\nassert learn.history", []),
+        ("test_eq(1, 1)", [1]), ("x = 1", [])]), "the fold rule folds code that is not a bare check"
     pages = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', (site/'index.html').read_text(encoding='utf-8'))
     titles = [t for _, t in pages]
     handler = functools.partial(_QuietHandler, directory=str(site))
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{srv.server_address[1]}/"
-    n_imgs, figures = 0, 0
+    n_imgs, figures, table = 0, 0, []
     html_index = (site/'index.html').read_text(encoding='utf-8')
     nav = html_index.split('<ul class="pages">', 1)[1].split('</ul>', 1)[0]
     # the last section is the tool's, under the hood; the pages before it are the course
@@ -250,11 +291,12 @@ def main():
             for href, title in pages:
                 page = browser.new_page(viewport={'width': 1280, 'height': 900})
                 shot = str(shots/f"{Path(href).stem}-pad.png") if origin == base and href == 'conv.html' else None
-                probs, n = check_page(page, origin + href, titles, title, defs.get(href, ()), href in lessons, site, shot)
+                probs, n, stats = check_page(page, origin + href, titles, title, defs.get(href, ()), href in lessons, site, shot)
                 n_imgs += n
+                if origin == base and stats: table.append((href, stats))
                 if origin == base and href in lessons: figures += n
                 bad += [f"{origin}{href}: {pr}" for pr in probs]
-                if origin == base and href in ('index.html', 'training.html', 'learner.html', 'interpret.html', 'data.html', 'wild.html', 'conv.html', 'recipes.html'):
+                if origin == base and href in ('index.html', 'training.html', 'learner.html', 'schedule.html', 'hooks.html', 'interpret.html', 'data.html', 'wild.html', 'conv.html', 'recipes.html'):
                     page.screenshot(path=str(shots/f"{Path(href).stem}.png"), full_page=href == 'index.html')
                 if origin == base and href == 'training.html':  # the loop itself, as the page teaches it
                     page.locator('#_train_epoch').scroll_into_view_if_needed(); page.screenshot(path=str(shots/'training-loop.png'))
@@ -267,6 +309,10 @@ def main():
         browser.close()
     if figures < MIN_FIGURES: bad.append(f"{figures} figures across the {len(lessons)} lesson pages; at least {MIN_FIGURES} are expected")
     srv.shutdown()
+    if table:  # what a reader meets on each lesson page
+        keys = list(table[0][1])
+        print(f"{'lesson page':<18}" + ''.join(f"{k:>15}" for k in keys))
+        for href, st in table: print(f"{href:<18}" + ''.join(f"{st[k]:>15}" for k in keys))
     for b in bad: print("FAIL", b)
     print(f"checked {len(pages)} pages x 2 origins and at {NARROW} px ({n_pages} files), {n_imgs} images, "
           f"{figures} figures on {len(lessons)} lesson pages; screenshots in {shots}/")

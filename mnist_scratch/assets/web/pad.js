@@ -9,25 +9,45 @@
     if (text) e.textContent = text;
     if (parent) parent.appendChild(e); return e;
   }
-  // `n` maps of h x w, each scaled to its own maximum, in a grid
+  // matplotlib's viridis at 17 evenly spaced points, between them linear: the colours of the docs' figures
+  const VIRIDIS = [[68, 1, 84], [72, 24, 106], [71, 45, 123], [66, 64, 134], [59, 82, 139], [51, 99, 141],
+    [44, 114, 142], [38, 130, 142], [33, 145, 140], [31, 160, 136], [40, 174, 128], [63, 188, 115],
+    [94, 201, 98], [132, 212, 75], [173, 220, 48], [216, 226, 25], [253, 231, 37]];
+  function colour(v) {  // v in [0, 1] -> [r, g, b]
+    const x = Math.min(Math.max(v, 0), 1) * (VIRIDIS.length - 1);
+    const i = Math.min(Math.floor(x), VIRIDIS.length - 2), f = x - i;
+    return VIRIDIS[i].map((c, j) => Math.round(c + f * (VIRIDIS[i + 1][j] - c)));
+  }
+  ms.colour = colour;
+  // `n` maps of h x w in a grid, on one colour scale: 0 to the layer's largest activation (returned)
   function paint(canvas, maps, n, h, w, cols, tile) {
     const rows = Math.ceil(n / cols), ctx = canvas.getContext('2d');
     canvas.width = cols * (tile + 1) - 1; canvas.height = rows * (tile + 1) - 1;
     ctx.fillStyle = '#dee2e6'; ctx.fillRect(0, 0, canvas.width, canvas.height);
     const img = ctx.createImageData(w, h), scratch = document.createElement('canvas');
     scratch.width = w; scratch.height = h;
+    let top = 0;
+    for (let i = 0; i < n * h * w; i++) top = Math.max(top, maps[i]);
     for (let m = 0; m < n; m++) {
-      let top = 0;
-      for (let i = 0; i < h * w; i++) top = Math.max(top, maps[m * h * w + i]);
       for (let i = 0; i < h * w; i++) {
-        const g = top > 0 ? Math.round(255 * maps[m * h * w + i] / top) : 0;
-        img.data.set([g, g, g, 255], 4 * i);
+        img.data.set([...colour(top > 0 ? maps[m * h * w + i] / top : 0), 255], 4 * i);
       }
       scratch.getContext('2d').putImageData(img, 0, 0);
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(scratch, (m % cols) * (tile + 1), Math.floor(m / cols) * (tile + 1),
                     tile, tile);
     }
+    return top;
+  }
+  // the colour bar of a layer's maps: 0 at the left, the layer's largest activation at the right
+  function legend(box) {
+    const row = el('div', 'mp-legend', box);
+    el('span', '', row, '0');
+    const bar = el('canvas', '', row); bar.width = 128; bar.height = 1;
+    const img = bar.getContext('2d').createImageData(128, 1);
+    for (let i = 0; i < 128; i++) img.data.set([...colour(i / 127), 255], 4 * i);
+    bar.getContext('2d').putImageData(img, 0, 0);
+    return el('span', 'mp-top', row);
   }
   function mount(root) {
     root.innerHTML = '';
@@ -79,10 +99,11 @@
           const box = el('div', 'mp-layer', maps);
           const [n, h, w] = a.shape;
           el('div', 'mp-label', box, `layer ${k + 1}: ${n} feature maps of ${h}x${w}`);
-          layers[k] = el('canvas', 'mp-map', box);
+          layers[k] = el('canvas', 'mp-map', box); layers[k].top = legend(box);
         }
         const [n, h, w] = a.shape, cols = 16;
-        paint(layers[k], a.data, n, h, w, cols, h >= 14 ? 26 : h >= 7 ? 20 : 14);
+        const top = paint(layers[k], a.data, n, h, w, cols, h >= 14 ? 26 : h >= 7 ? 20 : 14);
+        layers[k].top.textContent = `${top.toFixed(2)} (the layer's largest activation)`;
       });
       ms.last = {digit: ms.info.classes[best], probs: r.probs, logits: r.logits, pixels};
       root.dispatchEvent(new CustomEvent('mnist-drawn', {detail: ms.last}));
