@@ -12,7 +12,8 @@ its code blocks shown, at most `MAX_CHECK_SHARE` bare checks (the rest folded); 
 420 px wide no page scrolls sideways and the page list folds away. The lesson pages hold at least `MIN_FIGURES`
 pictures. On a page with the drawing pad, the model runs in the page: its file is the site's own, its logits are
 PyTorch's (1e-4), a 1 and a 7 drawn with the mouse are read, each convolution shows its feature maps with a colour
-bar, in the figures' colours (viridis), the pad adds under 1 MB, and nothing is fetched from outside the site. Every
+bar, in the figures' colours (viridis), the pad adds under 1 MB, and nothing is fetched from outside the site; a
+strip that reads numbers reads one written on it as the Python reader reads the same strip. Every
 internal link must resolve to an existing page and anchor. Screenshots are saved to `_docs_check/` (look at them)."""
 import argparse, functools, http.server, re, sys, threading
 from pathlib import Path
@@ -168,7 +169,8 @@ def check_page(page, url, titles, expect_title, defs=(), lesson=False, site=None
             page.fill('#search', q)
             if page.locator('#search-results a').count() == 0: probs.append(f"search finds nothing for {q!r}")
         page.fill('#search', '')
-    if page.locator('.mnist-pad').count(): probs += check_pad(page, site, url, shot)
+    if page.locator('.mnist-pad[data-mode="number"]').count(): probs += check_strip(page, site, url)
+    elif page.locator('.mnist-pad').count(): probs += check_pad(page, site, url, shot)
     outside = [u for u in requests if not u.startswith(url.rsplit('/', 1)[0]) and not u.startswith('data:')]
     probs += [f"console error: {e}" for e in errors] + [f"request failed: {u}" for u in failed]
     probs += [f"fetched from outside the site: {u}" for u in outside]
@@ -200,10 +202,8 @@ def check_pad(page, site, url, shot=None):
     probs = []
     if not page.evaluate("typeof window.mnistScratch === 'object' && typeof window.mnistScratch.forward === 'function'"):
         return ["the pad's page has no window.mnistScratch.forward"]
-    model_url = page.evaluate("window.mnistScratch.info.model")
-    here = url.rsplit('/', 1)[0] + '/'
-    fn = site/model_url[len(here):] if model_url.startswith(here) else None
-    if fn is None or not fn.is_file(): return [f"the pad's model file {model_url} is not in the site"]
+    fn = _site_model(page, site, url)
+    if fn is None: return [f"the pad's model file {page.evaluate('window.mnistScratch.info.model')} is not in the site"]
     net, cfg = load_model(fn)
     x, y = get_test_data(); x = x[:20]
     js = torch.tensor(page.evaluate("xs => xs.map(x => window.mnistScratch.forward(x).logits)", x.tolist()))
@@ -227,6 +227,43 @@ def check_pad(page, site, url, shot=None):
     if shot: page.locator('.mnist-pad').screenshot(path=shot)
     weight = sum(f.stat().st_size for f in (site/'model').iterdir() if f.suffix in ('.js', '.css'))
     if weight > PAGE_WEIGHT: probs.append(f"the pad adds {weight:,} bytes to the page, more than {PAGE_WEIGHT:,}")
+    return probs
+
+def _site_model(page, site, url):
+    "The file of the model the page's pad runs, if it is the site's own"
+    model_url = page.evaluate("window.mnistScratch.info.model")
+    here = url.rsplit('/', 1)[0] + '/'
+    fn = site/model_url[len(here):] if model_url.startswith(here) else None
+    return fn if fn is not None and fn.is_file() else None
+
+def check_strip(page, site, url, number='171'):
+    """Problems of a pad that reads numbers (`data-mode="number"`): `number` written on it with the mouse is read, and
+    read as the Python reader (`Classifier.read`, the classifier's cuts) reads a PNG of the same strip: digits and boxes"""
+    import base64
+    from mnist_scratch.inference import Classifier
+    import mnist_scratch.numbers  # Classifier.read
+    if not page.evaluate("typeof window.mnistScratch === 'object' && typeof window.mnistScratch.read === 'function'"):
+        return ["the strip's page has no window.mnistScratch.read"]
+    fn = _site_model(page, site, url)
+    if fn is None: return ["the strip's model file is not in the site"]
+    page.locator('.mp-strip').scroll_into_view_if_needed()
+    page.click('.mp-strip-clear'); box = page.locator('.mp-strip').bounding_box(); k = box['width'] / 840
+    for i, d in enumerate(number):
+        for stroke in DIGITS[d]:
+            pts = [(box['x'] + (x - 20 + 230 * i) * k, box['y'] + y * k) for x, y in stroke]
+            page.mouse.move(*pts[0]); page.mouse.down()
+            for pt in pts[1:]: page.mouse.move(*pt, steps=12)
+            page.mouse.up()
+    page.wait_for_function("window.mnistScratch.last !== null", timeout=30_000)
+    js = page.evaluate("window.mnistScratch.last")
+    probs = []
+    if js['number'] != number: probs.append(f"wrote {number} on the strip, it reads {js['number']!r}")
+    if page.locator('.mnist-pad .mp-number').inner_text() != js['number']: probs.append("the strip does not show its number")
+    png = base64.b64decode(page.evaluate("document.querySelector('.mp-strip').toDataURL('image/png')").split(',')[1])
+    py = Classifier(fn).read(png, judge=False)
+    if py['number'] != js['number'] or len(py['boxes']) != len(js['boxes']) or max(
+            abs(a - b) for u, v in zip(py['boxes'], js['boxes']) for a, b in zip(u, v)) > 1.5 / 840:
+        probs.append(f"the strip reads {js['number']} at {js['boxes']}, Python {py['number']} at {py['boxes']}")
     return probs
 
 NARROW = 420

@@ -3,8 +3,8 @@
 
 Starts the app on the loopback address, draws a 1 and then a 7 with the mouse on the page's drawing pad, and checks
 that the server's answer (`#prediction`) and the page's own (the pad's JavaScript, `window.mnistScratch.last`) both
-show each digit, that the prepared 28x28 image and the pad's feature maps appear, that Clear resets the prediction and
-the image, and that the page logged no console error and made no failed request. A screenshot of the 7 is saved.
+show each digit, that the prepared 28x28 image and the pad's feature maps appear, that the strip below reads a 1 and
+a 7 written side by side as 17, that Clear resets the prediction and the image, and that the page logged no console error and made no failed request. A screenshot of the 7 is saved.
 
     python tools/check_serve.py --model runs/RUN
 """
@@ -69,8 +69,19 @@ def main():
             if here != digit: problems.append(f"drew a {digit}, the pad's JavaScript says {here!r}")
             if page.locator('.mp-map').count() == 0: problems.append(f"drew a {digit}: the pad shows no feature maps")
             print(f"drew a {digit}: the server says {page.inner_text('#prediction')}, the page says {here}")
+        # the strip below reads a number in the page: a 1 and a 7 side by side
+        page.click('.mp-strip-clear'); box = page.locator('.mp-strip').bounding_box(); k = box['width'] / 840
+        for i, d in enumerate('17'):
+            for stroke in DIGITS[d]:
+                pts = [(box['x'] + (x - 20 + 230 * i) * k, box['y'] + y * k) for x, y in stroke]
+                page.mouse.move(*pts[0]); page.mouse.down()
+                for pt in pts[1:]: page.mouse.move(*pt, steps=12)
+                page.mouse.up()
+        if not wait_for(page, lambda p: p.inner_text('.mp-number') == '17', 30):
+            problems.append(f"wrote 17 on the strip, it reads {page.inner_text('.mp-number')!r}")
+        print(f"wrote 17 on the strip: the page reads {page.inner_text('.mp-number')}")
         Path(args.shots).mkdir(exist_ok=True)
-        page.screenshot(path=str(Path(args.shots)/'serve.png'))
+        page.screenshot(path=str(Path(args.shots)/'serve.png'), full_page=True)
         page.click('.mp-clear')
         if page.inner_text('#prediction') != '\u2013': problems.append("Clear did not reset the prediction")
         if page.evaluate(SEEN) != 0: problems.append("Clear did not reset the prepared image")

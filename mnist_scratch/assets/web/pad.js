@@ -49,6 +49,65 @@
     bar.getContext('2d').putImageData(img, 0, 0);
     return el('span', 'mp-top', row);
   }
+  // white strokes of the pen (mouse, finger) on the black canvas `pad`; `update` at most once a
+  // frame while drawing; an `mnist-stroke` event on `root` when a stroke ends. Returns a clear function.
+  function pen(pad, root, update) {
+    const ctx = pad.getContext('2d');
+    let drawing = false, last = null, queued = false;
+    function at(e) {  // the pointer, in the canvas's pixels
+      const b = pad.getBoundingClientRect();
+      return [(e.clientX - b.left) * pad.width / b.width, (e.clientY - b.top) * pad.height / b.height];
+    }
+    pad.addEventListener('pointerdown', e => {
+      drawing = true; last = at(e); pad.setPointerCapture(e.pointerId);
+    });
+    pad.addEventListener('pointermove', e => {
+      if (!drawing) return;
+      const p = at(e);
+      ctx.strokeStyle = 'white'; ctx.lineWidth = 20; ctx.lineCap = ctx.lineJoin = 'round';
+      ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke(); last = p;
+      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; update(); }); }
+    });
+    ['pointerup', 'pointercancel'].forEach(t => pad.addEventListener(t, () => {
+      if (drawing) root.dispatchEvent(new CustomEvent('mnist-stroke', {detail: {canvas: pad}}));
+      drawing = false;
+    }));
+    return () => { ctx.fillStyle = 'black'; ctx.fillRect(0, 0, pad.width, pad.height); };
+  }
+  // a strip to write a number on (`data-mode="number"`): the boxes found and the number follow the pen
+  function mountStrip(root) {
+    root.innerHTML = '';
+    const wrap = el('div', 'mp-strip-wrap', root);
+    const pad = el('canvas', 'mp-strip', wrap), boxes = el('canvas', 'mp-boxes', wrap);
+    pad.width = boxes.width = 840; pad.height = boxes.height = 280;
+    pad.setAttribute('aria-label', 'drawing strip: write a number');
+    // its own class names: a page may hold a pad for one digit beside it
+    const clear = el('button', 'mp-strip-clear', root, 'Clear');
+    el('div', 'mp-label', root, 'the model reads');
+    const said = el('div', 'mp-number', root), each = el('div', 'mp-digits', root);
+    const bx = boxes.getContext('2d');
+    const blank = pen(pad, root, update);
+    function reset() {
+      blank(); bx.clearRect(0, 0, 840, 280); said.textContent = '\u2013'; each.textContent = ''; ms.last = null;
+    }
+    function update() {
+      const r = ms.read(pad);
+      bx.clearRect(0, 0, 840, 280);
+      if (!r) return;
+      bx.strokeStyle = '#0d6efd'; bx.lineWidth = 3; bx.fillStyle = '#0d6efd'; bx.font = '20px sans-serif';
+      r.boxes.forEach(([l, t, rt, b], i) => {
+        bx.strokeRect(l * 840 - 3, t * 280 - 3, (rt - l) * 840 + 6, (b - t) * 280 + 6);
+        bx.fillText(r.digits[i], l * 840 - 2, Math.max(20, t * 280 - 8));
+      });
+      said.textContent = r.number;
+      each.textContent = r.digits.map((d, i) => `${d}: ${(100 * r.confidences[i]).toFixed(1)}%`).join(', ');
+      ms.last = r;
+      root.dispatchEvent(new CustomEvent('mnist-read', {detail: r}));
+    }
+    clear.addEventListener('click', reset);
+    reset();
+    return {pad, update, reset};
+  }
   function mount(root) {
     root.innerHTML = '';
     const top = el('div', 'mp-row', root), left = el('div', 'mp-col', top);
@@ -70,16 +129,14 @@
       (ms.info.test_accuracy != null
         ? `, ${(100 * ms.info.test_accuracy).toFixed(2)}% on MNIST's test set` : '') +
       ', running in this page');
-    const ctx = pad.getContext('2d');
-    let drawing = false, last = null, queued = false;
+    const blank = pen(pad, root, () => update());
     function reset() {
-      ctx.fillStyle = 'black'; ctx.fillRect(0, 0, 280, 280);
+      blank();
       seen.getContext('2d').fillRect(0, 0, 28, 28); said.textContent = '\u2013';
       rows.forEach(b => { b.style.width = '0'; });
       maps.innerHTML = ''; layers.length = 0; ms.last = null;
     }
     function update() {
-      queued = false;
       const pixels = ms.prepare(pad);
       if (!pixels) return;
       const r = ms.forward(pixels), best = r.probs.indexOf(Math.max(...r.probs));
@@ -108,31 +165,13 @@
       ms.last = {digit: ms.info.classes[best], probs: r.probs, logits: r.logits, pixels};
       root.dispatchEvent(new CustomEvent('mnist-drawn', {detail: ms.last}));
     }
-    function at(e) {  // the pointer, in the pad's 280x280 pixels
-      const b = pad.getBoundingClientRect();
-      return [(e.clientX - b.left) * 280 / b.width, (e.clientY - b.top) * 280 / b.height];
-    }
-    pad.addEventListener('pointerdown', e => {
-      drawing = true; last = at(e); pad.setPointerCapture(e.pointerId);
-    });
-    pad.addEventListener('pointermove', e => {
-      if (!drawing) return;
-      const p = at(e);
-      ctx.strokeStyle = 'white'; ctx.lineWidth = 20; ctx.lineCap = ctx.lineJoin = 'round';
-      ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke(); last = p;
-      if (!queued) { queued = true; requestAnimationFrame(update); }
-    });
-    ['pointerup', 'pointercancel'].forEach(t => pad.addEventListener(t, () => {
-      if (drawing) root.dispatchEvent(new CustomEvent('mnist-stroke', {detail: {canvas: pad}}));
-      drawing = false;
-    }));
     clear.addEventListener('click', reset);
     reset();
     return {pad, update, reset};
   }
   function start() {
     document.querySelectorAll('.mnist-pad').forEach(root => {
-      if (ms && ms.forward) mount(root);
+      if (ms && ms.forward) (root.dataset.mode === 'number' ? mountStrip : mount)(root);
       else root.textContent = 'This model cannot run in the page: '
         + (window.MNIST_SCRATCH_UNSUPPORTED || 'no model.js was loaded');
     });

@@ -35,24 +35,16 @@
     const s = Float64Array.from(vals).sort(), pos = (q / 100) * (s.length - 1), i = Math.floor(pos);
     return i + 1 < s.length ? s[i] + (s[i + 1] - s[i]) * (pos - i) : s[i];
   }
-  function prepare(img, t = 0.35) {
-    // img: a canvas, or {width, height, data} with RGBA bytes (an ImageData);
-    // returns 784 numbers in [0, 1], or null if blank
-    if (img.getContext) img = img.getContext('2d').getImageData(0, 0, img.width, img.height);
-    const W = img.width, H = img.height, a = new Float64Array(W * H);
-    let top = 0;
-    for (let i = 0; i < W * H; i++) {
-      a[i] = (img.data[4 * i] + img.data[4 * i + 1] + img.data[4 * i + 2]) / 765;
-      top = Math.max(top, a[i]);
-    }
-    if (top < 0.08) return null;  // nothing drawn
+  // ink `a` (W x H, 0 to 1) as MNIST's digits: cropped to the pixels above `t`, fit into 20x20,
+  // centred by mass on 28x28, its ink stretched; null if no pixel is above `t`
+  function fit(a, W, H, t = 0.35) {
     let r0 = H, r1 = -1, c0 = W, c1 = -1;
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      a[y * W + x] /= top;
       if (a[y * W + x] > t) {
         r0 = Math.min(r0, y); r1 = Math.max(r1, y); c0 = Math.min(c0, x); c1 = Math.max(c1, x);
       }
     }
+    if (r1 < 0) return null;
     const h = r1 - r0 + 1, w = c1 - c0 + 1, crop = new Float64Array(h * w);
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) crop[y * w + x] = a[(r0 + y) * W + c0 + x];
@@ -72,5 +64,24 @@
     const p75 = ink.length ? percentile(ink, 75) : 1;
     return Array.from(out, v => Math.min(1, v / p75));
   }
-  (window.mnistScratch = window.mnistScratch || {}).prepare = prepare;
+  // a canvas (or an ImageData) as light ink on black, 0 to 1 (its brightest pixel 1): [a, W, H]
+  function gray(img) {
+    if (img.getContext) img = img.getContext('2d').getImageData(0, 0, img.width, img.height);
+    const W = img.width, H = img.height, a = new Float64Array(W * H);
+    let top = 0;
+    for (let i = 0; i < W * H; i++) {
+      a[i] = (img.data[4 * i] + img.data[4 * i + 1] + img.data[4 * i + 2]) / 765;
+      top = Math.max(top, a[i]);
+    }
+    if (top < 0.08) return null;  // nothing drawn
+    for (let i = 0; i < W * H; i++) a[i] /= top;
+    return [a, W, H];
+  }
+  function prepare(img, t = 0.35) {
+    // img: a canvas, or {width, height, data} with RGBA bytes (an ImageData);
+    // returns 784 numbers in [0, 1], or null if blank
+    const g = gray(img);
+    return g && fit(g[0], g[1], g[2], t);
+  }
+  Object.assign(window.mnistScratch = window.mnistScratch || {}, {prepare, fit, gray});
 })();
