@@ -89,7 +89,8 @@ def _quarto_cell(c):
     if opts.get('include') == 'false': return False
     c.source = '\n'.join(lines)
     # a check that does not teach folds away (Quarto's `code-fold`); `#| code-fold: false` keeps one open
-    if opts.get('code-fold', 'auto') == 'true' or (opts.get('code-fold', 'auto') == 'auto' and is_check(c)):
+    fold = opts.get('code-fold', 'auto')
+    if fold == 'true' or (fold == 'auto' and is_check(c)):
         c.metadata.setdefault('tags', []).append('fold_check')
     if opts.get('echo') == 'false': c.metadata.setdefault('tags', []).append('remove_input')
     if opts.get('output') == 'false': c.outputs = []
@@ -107,11 +108,15 @@ def _is_test(s):
     if isinstance(s, (ast.For, ast.With)): return all(_is_test(b) or isinstance(b, ast.Assign) for b in s.body)
     return False
 
+def python_source(src):
+    "A code cell's source as Python: its directives (`#|`), magics and shell lines blanked, line numbers kept"
+    return '\n'.join('' if l.lstrip().startswith(('#|', '%', '!')) else l for l in src.splitlines())
+
 def is_check(c):
     """A code cell that only checks, and shows nothing: its statements are asserts and `test_*` calls (and loops of
     them), with at most the assignments that set them up, and it has no output to read"""
     if c.get('outputs'): return False
-    try: body = ast.parse('\n'.join('' if l.lstrip().startswith(('#|', '%', '!')) else l for l in c['source'].splitlines())).body
+    try: body = ast.parse(python_source(c['source'])).body
     except SyntaxError: return False
     return any(_is_test(b) for b in body) and all(_is_test(b) or isinstance(b, (ast.Assign, ast.AugAssign)) for b in body)
 

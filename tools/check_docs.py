@@ -19,8 +19,8 @@ import argparse, functools, http.server, re, sys, threading
 from pathlib import Path
 from html.parser import HTMLParser
 from playwright.sync_api import sync_playwright
-from build_docs import is_check  # the rule that folds a cell of bare checks away
-from check_serve import DIGITS, draw  # the strokes of a 1 and a 7, drawn as check_serve draws them on the server's page
+from build_docs import is_check, python_source  # the rule that folds a cell of bare checks away
+from check_serve import DIGITS, draw, write  # a 1 and a 7, drawn (or written on a strip) as on the server's page
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync']
@@ -69,7 +69,7 @@ def lesson_defs(nb_path):
     for c in json.loads(Path(nb_path).read_text(encoding='utf-8'))['cells']:
         src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
         if c['cell_type'] != 'code' or not re.match(r'#\|\s*exports?\b', src): continue
-        code = '\n'.join('' if l.lstrip().startswith(('#|', '%', '!')) else l for l in src.splitlines())
+        code = python_source(src)
         for node in ast.parse(code).body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 start = min([d.lineno for d in node.decorator_list] + [node.lineno])
@@ -247,13 +247,7 @@ def check_strip(page, site, url, number='171'):
     fn = _site_model(page, site, url)
     if fn is None: return ["the strip's model file is not in the site"]
     page.locator('.mp-strip').scroll_into_view_if_needed()
-    page.click('.mp-strip-clear'); box = page.locator('.mp-strip').bounding_box(); k = box['width'] / 840
-    for i, d in enumerate(number):
-        for stroke in DIGITS[d]:
-            pts = [(box['x'] + (x - 20 + 230 * i) * k, box['y'] + y * k) for x, y in stroke]
-            page.mouse.move(*pts[0]); page.mouse.down()
-            for pt in pts[1:]: page.mouse.move(*pt, steps=12)
-            page.mouse.up()
+    write(page, number)
     page.wait_for_function("window.mnistScratch.last !== null", timeout=30_000)
     js = page.evaluate("window.mnistScratch.last")
     probs = []

@@ -30,6 +30,16 @@ def draw(page, strokes):
         for x, y in stroke[1:]: page.mouse.move(box['x'] + x, box['y'] + y, steps=12)
         page.mouse.up()
 
+def write(page, number):
+    "Clear the page's strip, then write `number` on it with the mouse: the digits' strokes side by side, 230 canvas pixels apart"
+    page.click('.mp-strip-clear'); box = page.locator('.mp-strip').bounding_box(); k = box['width'] / 840
+    for i, d in enumerate(number):
+        for stroke in DIGITS[d]:
+            pts = [(box['x'] + (x - 20 + 230 * i) * k, box['y'] + y * k) for x, y in stroke]
+            page.mouse.move(*pts[0]); page.mouse.down()
+            for pt in pts[1:]: page.mouse.move(*pt, steps=12)
+            page.mouse.up()
+
 def wait_for(page, f, timeout=10):
     "Poll `f(page)` until it is true or `timeout` seconds pass (Playwright's wait_for_function needs eval, which the page's CSP forbids)"
     t = time.time()
@@ -70,13 +80,7 @@ def main():
             if page.locator('.mp-map').count() == 0: problems.append(f"drew a {digit}: the pad shows no feature maps")
             print(f"drew a {digit}: the server says {page.inner_text('#prediction')}, the page says {here}")
         # the strip below reads a number in the page: a 1 and a 7 side by side
-        page.click('.mp-strip-clear'); box = page.locator('.mp-strip').bounding_box(); k = box['width'] / 840
-        for i, d in enumerate('17'):
-            for stroke in DIGITS[d]:
-                pts = [(box['x'] + (x - 20 + 230 * i) * k, box['y'] + y * k) for x, y in stroke]
-                page.mouse.move(*pts[0]); page.mouse.down()
-                for pt in pts[1:]: page.mouse.move(*pt, steps=12)
-                page.mouse.up()
+        write(page, '17')
         if not wait_for(page, lambda p: p.inner_text('.mp-number') == '17', 30):
             problems.append(f"wrote 17 on the strip, it reads {page.inner_text('.mp-number')!r}")
         print(f"wrote 17 on the strip: the page reads {page.inner_text('.mp-number')}")

@@ -129,7 +129,7 @@
       (ms.info.test_accuracy != null
         ? `, ${(100 * ms.info.test_accuracy).toFixed(2)}% on MNIST's test set` : '') +
       ', running in this page');
-    const blank = pen(pad, root, () => update());
+    const blank = pen(pad, root, update);
     function reset() {
       blank();
       seen.getContext('2d').fillRect(0, 0, 28, 28); said.textContent = '\u2013';

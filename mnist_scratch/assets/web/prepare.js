@@ -83,5 +83,5 @@
     const g = gray(img);
     return g && fit(g[0], g[1], g[2], t);
   }
-  Object.assign(window.mnistScratch = window.mnistScratch || {}, {prepare, fit, gray});
+  Object.assign(window.mnistScratch = window.mnistScratch || {}, {prepare, fit, gray, roundHalfEven});
 })();

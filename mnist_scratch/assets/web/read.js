@@ -113,8 +113,6 @@
     }
     return out;
   }
-  // numpy's round: halves to the even neighbour
-  const rint = v => { const r = Math.round(v); return Math.abs(v % 1) === 0.5 && r % 2 ? r - 1 : r; };
   // p cut in two at up to k columns: its thinnest, then evenly spaced; the plausible halves
   function cuts(p, H, k = 24) {
     const ink = new Array(p.w).fill(0);
@@ -124,7 +122,7 @@
     if (!c.length) return [];
     const half = Math.floor(k / 2), cols = new Set([...c].sort((a, b) => ink[a] - ink[b]).slice(0, half));
     const n = Math.min(c.length, half);
-    for (let i = 0; i < n; i++) cols.add(c[rint(n > 1 ? i * (c.length - 1) / (n - 1) : 0)]);
+    for (let i = 0; i < n; i++) cols.add(c[ms.roundHalfEven(n > 1 ? i * (c.length - 1) / (n - 1) : 0)]);
     const out = [];
     for (const j of [...cols].sort((a, b) => a - b)) {
       const left = p.mask.slice(), right = p.mask.slice();
