@@ -7,8 +7,9 @@ pass (loss and accuracy, batches of 128). Variants run alternately (a b c d e f,
 the table gives the median epoch time of N runs.
 
 A second section times the CNN (`--arch cnn`, the command line's default) the same way: an epoch of the library's
-Learner with the command line's callbacks against a raw PyTorch loop over the same model, batches, shifts and bfloat16
-autocast, and the achieved GFLOP/s against this machine's measured bfloat16 matmul rate.
+Learner with the command line's callbacks against a raw PyTorch loop over the same model, batches, shifts and
+precision (the recipe's `auto`: bfloat16 autocast where the CPU multiplies in it, float32 elsewhere), and the achieved
+GFLOP/s against this machine's measured matmul rate in that precision.
 
     python bench/bench.py            # default: tighter medians (a few minutes on 2 cores)
     python bench/bench.py --quick    # about a minute on 2 cores
@@ -186,9 +187,9 @@ def cnn_flops(model):
     for h in hs: h.remove()
     return 2 * sum(macs)
 
-def matmul_gflops(n=1024, reps=20):
-    "This machine's bfloat16 matmul rate (GFLOP/s) on one thread's worth of work as torch runs it"
-    a, b = torch.randn(n, n, dtype=torch.bfloat16), torch.randn(n, n, dtype=torch.bfloat16)
+def matmul_gflops(n=1024, reps=20, dtype=torch.bfloat16):
+    "This machine's `dtype` matmul rate (GFLOP/s) on one thread's worth of work as torch runs it"
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
     for _ in range(3): a @ b
     t = time.perf_counter()
     for _ in range(reps): a @ b
@@ -198,6 +199,8 @@ def cnn_section(n_runs):
     "Median epoch of the CNN: the Learner (with its callbacks) vs a raw loop over the same model, batches and shifts"
     from mnist_scratch.conv import get_cnn, shift_batch
     from mnist_scratch.recipes import recipe_learner, recipe_settings
+    from mnist_scratch.conv import bf16_pays
+    bf16 = bf16_pays('cpu')  # what the recipe's precision 'auto' picks here; the raw loop does the same
     import torch.nn.functional as F
     dls, _ = get_mnist_dls(256)
     x, y = dls.train.dataset.x, dls.train.dataset.y
@@ -211,10 +214,10 @@ def cnn_section(n_runs):
             xb, yb = x[idx], y[idx]
             d = torch.randint(-2, 3, (2, len(xb)))
             xb = shift_batch(xb, d[0], d[1], 2)
-            with torch.autocast('cpu', dtype=torch.bfloat16): loss = F.cross_entropy(raw_model(xb), yb)
+            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16): loss = F.cross_entropy(raw_model(xb), yb)
             loss.backward(); raw_opt.step(); raw_opt.zero_grad(); loss.item()
         raw_model.eval()
-        with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16):
+        with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
             for i in range(0, len(xv), 512): F.cross_entropy(raw_model(xv[i:i+512]), yv[i:i+512]).item()
     times = dict(raw=[], learner=[])
     for r in range(n_runs + 1):
@@ -225,14 +228,15 @@ def cnn_section(n_runs):
     med = {k: statistics.median(v) for k, v in times.items()}
     flops = cnn_flops(get_cnn())
     work = 3 * flops * len(x) + flops * len(xv)  # training: forward + backward (about twice the forward); validation: forward
-    peak = matmul_gflops()
-    rows = ["| variant | median epoch (s) | / raw | GFLOP/s | of bf16 matmul peak |", "|---|---:|---:|---:|---:|"]
+    prec = 'bf16' if bf16 else 'fp32'
+    peak = matmul_gflops(dtype=torch.bfloat16 if bf16 else torch.float32)
+    rows = [f"| variant | median epoch (s) | / raw | GFLOP/s | of {prec} matmul peak |", "|---|---:|---:|---:|---:|"]
     for k, name in (('raw', 'raw PyTorch loop'), ('learner', 'mnist_scratch Learner')):
         g = work / med[k] / 1e9
         rows.append(f"| {name} | {med[k]:.2f} | {med[k] / med['raw']:.2f}x | {g:.1f} | {g / peak:.0%} |")
-    head = (f"### cpu: one CNN epoch (train 50,000 with shifts + validate 10,000), bs 256, bfloat16, "
+    head = (f"### cpu: one CNN epoch (train 50,000 with shifts + validate 10,000), bs 256, {'bfloat16' if bf16 else 'float32'}, "
             f"{sum(p.numel() for p in get_cnn().parameters()):,} parameters, {flops / 1e6:.2f} MFLOP per image forward\n")
-    tail = f"\nmeasured bf16 matmul rate (1024x1024, {torch.get_num_threads()} thread(s)): {peak:.0f} GFLOP/s\n"
+    tail = f"\nmeasured {prec} matmul rate (1024x1024, {torch.get_num_threads()} thread(s)): {peak:.0f} GFLOP/s\n"
     return head + '\n'.join(rows) + tail, med['learner'] / med['raw']
 
 def cpu_name():

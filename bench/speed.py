@@ -24,7 +24,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from mnist_scratch.data import get_test_data, normalize
 from mnist_scratch.conv import random_shifts
 from mnist_scratch.learner import BatchTransformCB, Callback, CancelFitException
-from mnist_scratch.recipes import fit_recipe, get_recipe, recipe_learner, recipe_settings, register_recipe
+from mnist_scratch.recipes import (fit_recipe, get_recipe, recipe_learner, recipe_settings, register_recipe,
+                                   resolve_precision)
 from mnist_scratch.training import DataLoaders, Dataset, get_mnist_dls, set_seed
 from mnist_scratch.inference import Classifier
 
@@ -101,17 +102,19 @@ def part_roofline():
     secs = statistics.median(h['seconds'] for h in learn.history)
     train_f, valid_f = epoch_flops()
     g = (train_f + valid_f) / secs / 1e9
+    prec, peak = resolve_precision('auto', 'cpu'), dict(fp32=fp32, bf16=bf16)
     return (f"### roofline ({torch.get_num_threads()} thread(s))\n"
             f"matmul 1024x1024, measured here: fp32 {fp32:.0f} GFLOP/s, bf16 {bf16:.0f} GFLOP/s\n"
             f"an epoch of the default CNN: {(train_f + valid_f) / 1e9:.0f} GFLOP (torch's count: training forward and "
-            f"backward, validation forward) in {secs:.1f} s: {g:.1f} GFLOP/s, {g / bf16:.0%} of the bf16 peak, "
-            f"{g / fp32:.0%} of the fp32 peak\n")
+            f"backward, validation forward) in {secs:.1f} s: {g:.1f} GFLOP/s; the default trains in {prec} on this "
+            f"CPU (precision 'auto': bf16 only where the CPU multiplies in it): {g / peak[prec]:.0%} of the {prec} peak\n")
 
-def part_ops():
+def epoch_ops(recipe):
+    "One epoch of `recipe` under torch's profiler: its seconds, those of each phase, those of the ops inside"
     from torch.profiler import profile, record_function, ProfilerActivity
     from mnist_scratch import learner as L
-    s = recipe_settings('cnn'); set_seed(0); dls, _ = get_mnist_dls(s.bs)
-    learn = recipe_learner('cnn', dls, s, device='cpu', progress=False, log=lambda m: None)
+    s = recipe_settings(recipe); set_seed(0); dls, _ = get_mnist_dls(s.bs)
+    learn = recipe_learner(recipe, dls, s, device='cpu', progress=False, log=lambda m: None)
     learn.fit(1)  # warm-up
     saved = {k: getattr(L.Learner, k) for k in ('predict', 'get_loss', 'backward', 'step', 'zero_grad')}
     names = dict(predict='forward', get_loss='forward', backward='backward', step='optimiser', zero_grad='optimiser')
@@ -150,15 +153,22 @@ def part_ops():
     inside = {'convolutions, forward (train and validation)': pick('aten::convolution'),
               'convolutions, backward': pick('aten::convolution_backward'),
               'batch norm, forward': pick('aten::native_batch_norm', 'aten::_native_batch_norm_legit'),
-              'batch norm, backward': pick('aten::native_batch_norm_backward')}
-    rows = ["| part | s | share of the epoch |", "|---|---:|---:|"]
-    rows += [f"| {k} | {v:.2f} | {v / total:.0%} |" for k, v in phases.items()]
-    rest = total - sum(phases.values())
-    rows.append(f"| the rest (callbacks, the loop, Python) | {rest:.2f} | {rest / total:.0%} |")
-    rows += ["| *within forward/backward/validation:* | | |"]
-    rows += [f"| {k} | {v:.2f} | {v / total:.0%} |" for k, v in inside.items()]
-    return (f"### one epoch of the default under the profiler: {total:.1f} s (the profiler adds its own cost)\n"
-            + '\n'.join(rows) + '\n')
+              'batch norm, backward': pick('aten::native_batch_norm_backward'),
+              'precision casts (autocast)': pick('aten::_to_copy')}
+    phases['the rest (callbacks, the loop, Python)'] = total - sum(phases.values())
+    return total, phases, inside
+
+def part_ops():
+    got = {r: epoch_ops(r) for r in ('cnn-before', 'cnn')}
+    cell = lambda r, k, part: f"{got[r][part][k]:.2f} | {got[r][part][k] / got[r][0]:.0%}"
+    rows = [f"| part | {' | '.join(f'{r}: s | share' for r in got)} |", "|---|" + "---:|" * 2 * len(got),
+            f"| the epoch | {' | '.join(f'{got[r][0]:.1f} | 100%' for r in got)} |"]
+    rows += [f"| {k} | {' | '.join(cell(r, k, 1) for r in got)} |" for k in got['cnn'][1]]
+    rows += ["| *within forward/backward/validation:* |" + " |" * 2 * len(got)]
+    rows += [f"| {k} | {' | '.join(cell(r, k, 2) for r in got)} |" for k in got['cnn'][2]]
+    precs = ', '.join(f"{r} in {resolve_precision(get_recipe(r).precision, 'cpu')}" for r in got)
+    return (f"### one epoch under the profiler, the default before and the default ({precs}; the profiler adds "
+            f"its own cost)\n" + '\n'.join(rows) + '\n')
 
 class Net(nn.Module):
     "pytorch/examples' mnist/main.py `Net`, as written there"

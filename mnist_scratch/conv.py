@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['TTA_SHIFTS', 'im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_cnn', 'shift_batch', 'random_shifts',
            'affine_grid', 'random_affine', 'dilate', 'erode', 'gaussian_blur', 'random_stroke', 'random_blur',
-           'random_lowres', 'random_contrast', 'wild_augment', 'wild_mix', 'predict_tta']
+           'random_lowres', 'random_contrast', 'wild_augment', 'wild_mix', 'predict_tta', 'bf16_pays']
 
 # %% ../nbs/08_conv.ipynb #532d5bdb
-import math
-import torch
+import math, torch
 from torch import nn
 import torch.nn.functional as F
+from .training import default_device
 
 # %% ../nbs/08_conv.ipynb #8d23d1c0
 def _pad(x, p):
@@ -201,3 +201,10 @@ def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000):
             probs = probs + torch.cat([model(xs[i:i+bs]).float().softmax(1)
                                        for i in range(0, len(xs), bs)])
     return probs / len(shifts)
+
+# %% ../nbs/08_conv.ipynb #bf160012
+def bf16_pays(device='auto'):
+    "Does `device` multiply in bfloat16 (a CUDA GPU that can, a CPU with AMX or AVX512-BF16)?"
+    d, has = default_device(device), lambda f: bool(getattr(torch.cpu, f, lambda: False)())
+    if d.type == 'cuda': return torch.cuda.is_bf16_supported()
+    return d.type == 'cpu' and (has('_is_amx_tile_supported') or has('_is_avx512_bf16_supported'))

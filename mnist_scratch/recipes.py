@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['OPTIMISERS', 'SCHEDULES', 'PRECISIONS', 'MAX_LR', 'MAX_WD', 'FITS', 'Recipe', 'register_recipe', 'get_recipe',
-           'TrainSettings', 'recipe_settings', 'build_recipe', 'recipe_learner', 'fit_recipe', 'learned_nothing',
-           'train_recipe']
+           'resolve_precision', 'TrainSettings', 'recipe_settings', 'build_recipe', 'recipe_learner', 'fit_recipe',
+           'learned_nothing', 'train_recipe']
 
 # %% ../nbs/12_recipes.ipynb #rc000003
 import math, time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import partial
 import torch
 from fastcore.basics import store_attr
@@ -23,7 +23,7 @@ from .training import SGD, get_mnist_dls, set_seed
 from .learner import BatchTransformCB, BF16CB, RecorderCB, get_learner, is_main
 from .checkpoint import CheckpointCB
 from .schedule import Adam, ParamSchedCB, sched_cos
-from .conv import get_cnn, wild_augment, wild_mix
+from .conv import bf16_pays, get_cnn, wild_augment, wild_mix
 from .inference import Classifier
 from . import distributed as ddp
 
@@ -81,12 +81,12 @@ _ = register_recipe('mlp', replace=True, epochs=5, bs=64, lr=dict(sgd=0.03, adam
                     label=lambda a: f"{a['n_in']}-{a['nh']}-{a['n_out']} MLP")
 # both worlds: MNIST's digits shifted, and a share of each batch as from the wild (see below)
 _ = register_recipe('cnn', replace=True, epochs=6, bs=256, lr=dict(sgd=0.2, adam=3e-3),
-                    sched='one-cycle', wd=5e-4, precision='bf16', smoothing=0.1,
+                    sched='one-cycle', wd=5e-4, precision='auto', smoothing=0.1,
                     cbs=lambda: [BatchTransformCB(partial(wild_mix, p=0.3))],
                     label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}")
 _ = register_recipe('cnn-wild', replace=True, arch='cnn', epochs=9, bs=256,
                     lr=dict(sgd=0.2, adam=3e-3),
-                    sched='one-cycle', wd=5e-4, precision='bf16',
+                    sched='one-cycle', wd=5e-4, precision='auto',
                     cbs=lambda: [BatchTransformCB(wild_augment)],
                     label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}, wild augmentation")
 
@@ -94,6 +94,10 @@ _ = register_recipe('cnn-wild', replace=True, arch='cnn', epochs=9, bs=256,
 OPTIMISERS = dict(sgd=SGD, adam=Adam)
 SCHEDULES = ('cosine', 'one-cycle')
 PRECISIONS = dict(fp32=[], bf16=[BF16CB])  # the callbacks each precision trains with
+
+def resolve_precision(precision, device='auto'):
+    "`precision` as it trains on `device`: 'auto': bf16 where the device multiplies in it"
+    return ('bf16' if bf16_pays(device) else 'fp32') if precision == 'auto' else precision
 
 def _s(default, help, choices=None, run=True):
     "A settings field: `help` for its flag, `choices` its valid values, `run` in a run's identity"
@@ -110,7 +114,8 @@ class TrainSettings:
     sched: str = _s(None, "learning-rate schedule", SCHEDULES)
     wd: float = _s(None, "weight decay")
     momentum: float = _s(None, "SGD momentum (one-cycle cycles it 0.95-0.85-0.95 instead)")
-    precision: str = _s(None, "forward pass in bf16 or fp32", tuple(PRECISIONS))
+    precision: str = _s(None, "forward pass in bf16 or fp32; auto: bf16 where the device "
+                               "multiplies in it", ('auto', *PRECISIONS))
     smoothing: float = _s(None, "label smoothing: the share of the target spread over all classes")
     seed: int = _s(0, "random seed, in [0, 2**32)")
     # speed only: not part of a run's identity
@@ -186,6 +191,7 @@ def recipe_learner(recipe, dls, settings=None, model=None, config=None, device='
                    progress=True, log=tqdm.write, cbs=None):
     "A `Learner` for `model` (default: a new `recipe` one) on `dls` with `settings`"
     r, s = get_recipe(recipe), settings or recipe_settings(recipe)
+    s = replace(s, precision=resolve_precision(s.precision, device))
     if model is None: model, _ = build_recipe(r)
     kw = dict(momentum=s.momentum) if s.opt == 'sgd' else {}
     opt_func = partial(OPTIMISERS[s.opt], weight_decay=s.wd, **kw)
@@ -235,6 +241,7 @@ def train_recipe(recipe='cnn', data=None, verify=True, device='auto', checkpoint
     if lr_find and W > 1:
         raise ValueError("lr_find runs on one process: find the rate first, then pass lr")
     dev = ddp.process_device(device)
+    s = replace(s, precision=resolve_precision(s.precision, dev))  # what this device trains in
     torch.set_num_threads(s.threads); set_seed(s.seed)
     # on a GPU the whole dataset lives there
     dls, (mean, std) = get_mnist_dls(s.bs, data, dataset, verify, device=dev)

@@ -1,7 +1,7 @@
 // read_ink's steps for a strip of several digits (light ink on black), as the Reading a number page
 // writes them in Python: the ink's connected components from scratch, the pieces of one digit merged,
 // digits that touch cut where the model is surest of both halves, in order along the line; each piece
-// prepared as MNIST's digits and read by the model. A tilted line is read in its order, not turned upright.
+// prepared as MNIST's digits (those of a tilted line turned upright) and read by the model.
 (function () {
   'use strict';
   const ms = window.mnistScratch = window.mnistScratch || {};
@@ -135,8 +135,32 @@
     }
     return out;
   }
-  // piece p of ink a (W x H) as MNIST's digits: its own ink, and the soft edge of its strokes
-  function digitImage(a, W, H, p) {
+  // x (w x h) turned `angle` degrees anticlockwise on a canvas grown to hold it, sampled bilinearly: Pillow's
+  // rotate(angle, BILINEAR, expand=True), step for step, as the Python reader turns a tilted line's digits
+  function rotate(x, w, h, angle) {
+    const r = -angle * Math.PI / 180, r15 = v => Math.round(v * 1e15) / 1e15;
+    const [ca, sa] = [r15(Math.cos(r)), r15(Math.sin(r))];
+    const to = (u, v, c, f) => [ca * u + sa * v + c, -sa * u + ca * v + f];  // output pixel -> input
+    let [c, f] = to(-w / 2, -h / 2, 0, 0); c += w / 2; f += h / 2;
+    const corners = [[0, 0], [w, 0], [w, h], [0, h]].map(([u, v]) => to(u, v, c, f));
+    const span = k => Math.ceil(Math.max(...corners.map(q => q[k]))) - Math.floor(Math.min(...corners.map(q => q[k])));
+    const nw = span(0), nh = span(1);
+    [c, f] = to(-(nw - w) / 2, -(nh - h) / 2, c, f);
+    const out = new Float64Array(nw * nh), cx = k => Math.min(Math.max(k, 0), w - 1);
+    for (let y = 0; y < nh; y++) for (let i = 0; i < nw; i++) {
+      let [u, v] = to(i + 0.5, y + 0.5, c, f);
+      if (u < 0 || u >= w || v < 0 || v >= h) continue;  // outside the piece: background
+      u -= 0.5; v -= 0.5;
+      const x0 = Math.floor(u), y0 = Math.floor(v), dx = u - x0, dy = v - y0;
+      const row = k => { const o = Math.min(Math.max(k, 0), h - 1) * w, p = x[o + cx(x0)];
+                         return p + (x[o + cx(x0 + 1)] - p) * dx; };
+      const v1 = row(y0), v2 = y0 + 1 < h ? row(y0 + 1) : v1;
+      out[y * nw + i] = v1 + (v2 - v1) * dy;
+    }
+    return [out, nw, nh];
+  }
+  // piece p of ink a (W x H) as MNIST's digits: its own ink, and the soft edge of its strokes; upright
+  function digitImage(a, W, H, p, angle = 0) {
     const t = Math.max(p.t - 1, 0), l = Math.max(p.l - 1, 0);
     const b = Math.min(p.b + 1, H), r = Math.min(p.r + 1, W), h = b - t, w = r - l;
     const m = new Uint8Array(h * w), x = new Float64Array(h * w);
@@ -149,18 +173,19 @@
       }
       x[y * w + i] = near ? a[(t + y) * W + l + i] : 0;
     }
-    return ms.fit(x, w, h);
+    return angle ? ms.fit(...rotate(x, w, h, angle)) : ms.fit(x, w, h);
   }
   const sure = pixels => Math.max(...ms.forward(pixels).probs);
   // pieces too wide for one digit cut where the model is surest of both halves
-  function splitTouching(a, W, H, ps, LH) {
+  function splitTouching(a, W, H, ps, LH, angle) {
     const out = [], todo = [...ps];
     while (todo.length) {
       const p = todo.pop(), wide = p.w / Math.max(p.h, 0.8 * LH);  // a digit is 0.75 as wide as tall
       const halves = wide > 0.8 ? cuts(p, LH, Math.floor(24 * Math.max(1, wide))) : [];
       if (!halves.length) { out.push(p); continue; }
-      const whole = sure(digitImage(a, W, H, p));
-      const pair = halves.map(([u, v]) => Math.sqrt(sure(digitImage(a, W, H, u)) * sure(digitImage(a, W, H, v))));
+      const whole = sure(digitImage(a, W, H, p, angle));
+      const pair = halves.map(([u, v]) => Math.sqrt(sure(digitImage(a, W, H, u, angle))
+                                                    * sure(digitImage(a, W, H, v, angle))));
       const best = pair.indexOf(Math.max(...pair)), s = pair[best];
       // split when wider than 1.1 digits and the halves read better; narrower: much better
       if ((wide > 1.1 && s > whole + 0.05) || (whole < 0.7 && s > whole + 0.2)) todo.push(...halves[best]);
@@ -188,12 +213,12 @@
     let angle = tilt(ps);
     angle = Math.abs(angle) > 4 && Math.abs(angle) <= 30 ? angle : 0;  // level, or not a line
     const d = [Math.cos(angle * Math.PI / 180), Math.sin(angle * Math.PI / 180)];
-    ps = splitTouching(a, W, H, ps, LH).map(p => [p, centre(p)])
+    ps = splitTouching(a, W, H, ps, LH, angle).map(p => [p, centre(p)])
       .sort((u, v) => u[1][0] * d[0] + u[1][1] * d[1] - v[1][0] * d[0] - v[1][1] * d[1]).map(u => u[0]);
-    const rs = ps.map(p => ms.forward(digitImage(a, W, H, p)));
+    const rs = ps.map(p => ms.forward(digitImage(a, W, H, p, angle)));
     const digits = rs.map(r => ms.info.classes[r.probs.indexOf(Math.max(...r.probs))]);
     return {number: digits.join(''), digits, confidences: rs.map(r => Math.max(...r.probs)),
             probabilities: rs.map(r => r.probs), boxes: ps.map(p => [p.l / W, p.t / H, p.r / W, p.b / H]), angle};
   }
-  Object.assign(ms, {read, label});
+  Object.assign(ms, {read, label, rotate});
 })();
