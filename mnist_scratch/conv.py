@@ -11,7 +11,6 @@ __all__ = ['TTA_SHIFTS', 'im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_c
 import math, torch
 from torch import nn
 import torch.nn.functional as F
-from .training import default_device
 
 # %% ../nbs/08_conv.ipynb #8d23d1c0
 def _pad(x, p):
@@ -205,6 +204,7 @@ def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000):
 # %% ../nbs/08_conv.ipynb #bf160012
 def bf16_pays(device='auto'):
     "Does `device` multiply in bfloat16 (a CUDA GPU that can, a CPU with AMX or AVX512-BF16)?"
-    d, has = default_device(device), lambda f: bool(getattr(torch.cpu, f, lambda: False)())
+    if device == 'auto': device = 'cuda' if torch.cuda.is_available() else 'cpu'  # as training's
+    d, has = torch.device(device), lambda f: bool(getattr(torch.cpu, f, lambda: False)())
     if d.type == 'cuda': return torch.cuda.is_bf16_supported()
     return d.type == 'cpu' and (has('_is_amx_tile_supported') or has('_is_avx512_bf16_supported'))
