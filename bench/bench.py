@@ -14,6 +14,7 @@ GFLOP/s against this machine's measured matmul rate in that precision.
     python bench/bench.py            # default: tighter medians (a few minutes on 2 cores)
     python bench/bench.py --quick    # about a minute on 2 cores
     python bench/bench.py --no-cnn   # the MLP only
+    python bench/bench.py --to 0.994 # time to 99.4% test accuracy, the default against the default before (speed.py)
 """
 import argparse, os, platform, statistics, sys, tempfile, time
 import torch
@@ -254,7 +255,17 @@ def main():
     p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda', or 'all': the CPU, then CUDA when available")
     p.add_argument('--threads', type=int, default=None,
                    help="intra-op CPU threads (default: the library's, OMP_NUM_THREADS or 1, as training uses; see bench/threads.py)")
+    p.add_argument('--to', type=float, default=None,
+                   help="instead: seconds and CPU-seconds to this test accuracy per seed (bench/speed.py's `to` part)")
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1], help='the seeds of --to (default 0 1)')
     args = p.parse_args()
+    if args.to is not None:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import speed
+        torch.set_num_threads(args.threads or 1)
+        print(f"machine: {cpu_name()}, {os.cpu_count()} CPUs; torch {torch.__version__}; "
+              f"{torch.get_num_threads()} thread(s)\n", flush=True)
+        return print(speed.part_to(args.to, args.seeds))
     from mnist_scratch.learner import default_threads
     torch.set_num_threads(args.threads or default_threads())  # every variant, the raw loops too, with the threads training uses
     global loss_func

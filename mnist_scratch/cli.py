@@ -184,14 +184,16 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
              # folder of IDX files, or an mnist.pkl.gz file (default: the model's dataset, bundled)
              data:str=None,
              out:str=None,     # folder for the plots (default: the model's folder)
-             # test-time augmentation: average the predictions over shifted copies of each image
-             tta:bool=False,
+             # test-time augmentation: average the predictions over shifted copies of each
+             # image (default: as `train` measured the model)
+             tta:bool=None,
              no_verify:bool=False, # skip checking the dataset's checksums, for your own IDX files
              # hide the progress bar of --images (it is shown on a terminal, never in a log file)
              no_progress:bool=False,
             ):
     "A model's accuracy, per class too, confusions and top losses, on the test set or your images"
     clf = Classifier(model)
+    if tta is None: tta = clf.config.get('tta', False)
     folder = Path(out) if out else model_file(model).parent
     if numbers: return _evaluate_numbers(clf, numbers)
     if images:
@@ -293,7 +295,9 @@ def _recipe_defaults():
                 wd=each(lambda r: f"{r.wd:g}"),
                 lr=each(lambda r: f"{r.lr['sgd']:g} with sgd, {r.lr['adam']:g} with adam"),
                 sched=each(lambda r: r.sched),
-                precision=each(lambda r: r.precision), momentum=each(lambda r: r.momentum))
+                precision=each(lambda r: r.precision), momentum=each(lambda r: r.momentum),
+                smoothing=each(lambda r: f"{r.smoothing:g}"),
+                tta=each(lambda r: 'on' if r.tta else 'off'))
 
 # %% ../nbs/17_cli.ipynb #ps000001
 def _flag_names(k): return [f"--{k.replace('_', '-')}"] + ([f"--{k}"] if '_' in k else [])
@@ -306,7 +310,9 @@ def _add_args(p, func, fmt, choices=None):
         help = (a.help or '').format(**fmt).replace('%', '%%')
         if v.default is inspect.Parameter.empty and a.nargs:
             p.add_argument(k, nargs=a.nargs, help=help)
-        elif a.type is bool: p.add_argument(*_flag_names(k), dest=k, action='store_true', help=help)
+        elif a.type is bool:  # a flag; --x and --no-x where the default (None) is decided later
+            p.add_argument(*_flag_names(k), dest=k, help=help, action='store_true'
+                           if v.default is not None else argparse.BooleanOptionalAction)
         else:
             required, shown = v.default is inspect.Parameter.empty, v.default not in (
                 None, inspect.Parameter.empty)
@@ -325,7 +331,9 @@ def _add_settings(p, fmt):
         help = f.metadata['help'].replace('%', '%%') + (
             f" (default: the recipe's: {fmt[f.name]})" if f.default is None and f.name in fmt
             else '' if f.type is bool or f.default is None else f" (default: {f.default})")
-        kw = (dict(action='store_true') if f.type is bool else
+        # a yes/no setting: --x, and --no-x where the recipe decides by default
+        kw = (dict(action='store_true' if f.default is not None else argparse.BooleanOptionalAction)
+              if f.type is bool else
               dict(type=f.type, default=f.default, choices=f.metadata['choices']))
         p.add_argument(*_flag_names(f.name), dest=f.name, help=help, **kw)
 

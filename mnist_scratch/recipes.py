@@ -32,6 +32,8 @@ class Recipe:
     "Recipe `name`: how architecture `arch` (built by `build`) trains; `lr`: one, or per optimiser"
     def __init__(self, name, build, arch=None, epochs=5, bs=64, lr=0.1, sched='one-cycle', wd=0.,
                  momentum=0.9, precision='fp32', smoothing=0.,
+                 # test-time augmentation: the test predictions averaged over shifted copies
+                 tta=False,
                  # a function returning the callbacks the
                  # model trains with (fresh ones for each run)
                  cbs=None,
@@ -43,14 +45,15 @@ class Recipe:
         lr = dict(sgd=lr, adam=3e-3) if isinstance(lr, (int, float)) else dict(lr)
         args = build_args(build, args)
         arch = arch or name
-        store_attr('name,build,arch,epochs,bs,lr,sched,wd,momentum,precision,smoothing,cbs,label,'
-                   'args')
+        store_attr('name,build,arch,epochs,bs,lr,sched,wd,momentum,precision,smoothing,tta,cbs,'
+                   'label,args')
     def __repr__(self):
         return (f"Recipe({self.name} ({self.arch}): {self.epochs} epochs, bs {self.bs}, "
                 f"lr {self.lr['sgd']:g} "
                 f"(sgd) / {self.lr['adam']:g} (adam), "
                 f"{self.sched}, wd {self.wd:g}, {self.precision}"
-                + (f", label smoothing {self.smoothing:g}" if self.smoothing else '') + ")")
+                + (f", label smoothing {self.smoothing:g}" if self.smoothing else '')
+                + (", TTA" if self.tta else '') + ")")
 
 # %% ../nbs/12_recipes.ipynb #rc000007
 def _arch_or_none(arch):
@@ -80,8 +83,8 @@ _ = register_recipe('mlp', replace=True, epochs=5, bs=64, lr=dict(sgd=0.03, adam
                     sched='cosine',
                     label=lambda a: f"{a['n_in']}-{a['nh']}-{a['n_out']} MLP")
 # both worlds: MNIST's digits shifted, and a share of each batch as from the wild (see below)
-_ = register_recipe('cnn', replace=True, epochs=6, bs=256, lr=dict(sgd=0.2, adam=3e-3),
-                    sched='one-cycle', wd=5e-4, precision='auto', smoothing=0.1,
+_ = register_recipe('cnn', replace=True, epochs=4, bs=256, lr=dict(sgd=0.4, adam=3e-3),
+                    sched='one-cycle', wd=1e-3, precision='auto', smoothing=0.1, tta=True,
                     cbs=lambda: [BatchTransformCB(partial(wild_mix, p=0.3))],
                     label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}")
 _ = register_recipe('cnn-wild', replace=True, arch='cnn', epochs=9, bs=256,
@@ -122,8 +125,8 @@ class TrainSettings:
     threads: int = _s(1, "intra-op CPU threads per process (1: fastest on a busy machine; "
                          "2 can help an idle one, see bench/)", run=False)
     dataset: str = _s('mnist', "the dataset", tuple(DATASETS))
-    tta: bool = _s(False, "test-time augmentation: average the test predictions over shifted "
-                          "copies of each image", run=False)
+    tta: bool = _s(None, "test-time augmentation: average the test predictions over shifted "
+                         "copies of each image", run=False)
     lr_find: bool = _s(False, "run the learning-rate finder first and train at its suggestion "
                               "(unless --lr is given)")
 
@@ -145,7 +148,8 @@ def _problems(s, r):
                f'must be at most {MAX_WD:g} (a larger decay overflows the weights)'),
               (num(s.smoothing) and 0 <= s.smoothing < 1, 'smoothing', 'must be in [0, 1)'),
               (isinstance(s.seed, int) and 0 <= s.seed < 2**32, 'seed', 'must be in [0, 2**32)'),
-              (isinstance(s.threads, int) and s.threads > 0, 'threads', 'must be positive')]
+              (isinstance(s.threads, int) and s.threads > 0, 'threads', 'must be positive'),
+              (isinstance(s.tta, bool), 'tta', 'must be True or False')]
     # the optimiser: one the recipe has a learning rate for
     checks += [(getattr(s, f.name) in (r.lr if f.name == 'opt' else f.metadata['choices']), f.name,
                 f"must be one of {', '.join(r.lr if f.name == 'opt' else f.metadata['choices'])}")
@@ -160,7 +164,7 @@ def recipe_settings(recipe='cnn', **settings):
         raise ValueError(f"unknown setting {', '.join(bad)} (settings: {', '.join(names)})")
     given = {k: v for k, v in settings.items() if v is not None}
     defaults = dict(epochs=r.epochs, bs=r.bs, sched=r.sched, wd=r.wd, momentum=r.momentum,
-                    precision=r.precision, smoothing=r.smoothing)
+                    precision=r.precision, smoothing=r.smoothing, tta=r.tta)
     s = TrainSettings(**{**defaults, **given, 'recipe': r.name})
     if (problems := _problems(s, r)): raise ValueError('\n'.join(problems))
     return s
@@ -248,7 +252,7 @@ def train_recipe(recipe='cnn', data=None, verify=True, device='auto', checkpoint
     classes = DATASETS[dataset]['classes']
     model, a = build_recipe(r, dls.train.dataset.x.shape[1], len(classes), **(args or {}))
     config = dict(arch=r.arch, recipe=r.name, **a, mean=mean, std=std, dataset=dataset,
-                  classes=classes)
+                  classes=classes, **({'tta': True} if s.tta else {}))  # evaluate's default
     # each process its share, the order from seed + epoch
     if W > 1 or checkpoint: dls = ddp.distribute_dls(dls, s.seed)
     extra = [ddp.DDPCB()] if W > 1 else []
