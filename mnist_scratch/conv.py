@@ -79,9 +79,8 @@ def get_cnn(chs=(16, 32, 64, 128), n_out=10, norm=nn.BatchNorm2d):
 # %% ../nbs/08_conv.ipynb #cee3851e
 def shift_batch(x, dy, dx, p, fill=None):
     "Images `x` (rows of 784) shifted by `dy`, `dx` pixels each, edges filled with `fill`"
-    n = len(x)
+    n, w = len(x), 28 + 2 * p  # w: the padded side
     fill = x.amin().item() if fill is None else fill  # MNIST's background is its darkest value
-    w = 28 + 2 * p  # the padded side
     xp = F.pad(x.reshape(n, 28, 28), (p,) * 4, value=fill).reshape(n, w * w)
     r = torch.arange(28, device=x.device)
     rows, cols = (r + p - dy[:, None])[:, :, None], (r + p - dx[:, None])[:, None, :]
@@ -100,7 +99,6 @@ def affine_grid(theta, h, w):
     lin = lambda n: (torch.arange(n, device=theta.device, dtype=theta.dtype) * 2 + 1) / n - 1
     gy, gx = torch.meshgrid(lin(h), lin(w), indexing='ij')
     base = torch.stack([gx, gy, torch.ones_like(gx)]).reshape(3, h * w)
-    # one matrix product for the batch, (N*2, 3) @ (3, h*w): seven times faster than N small ones
     return (theta.reshape(-1, 3) @ base).reshape(len(theta), 2, h, w).permute(0, 2, 3, 1)
 
 def _uniform(n, lo, hi, x): return torch.empty(n, device=x.device, dtype=x.dtype).uniform_(lo, hi)
