@@ -99,6 +99,13 @@ def _window(a, k, f):
     p = np.pad(a, k // 2, mode='edge')
     return f(np.lib.stride_tricks.sliding_window_view(p, (k, k)), axis=(-2, -1))
 
+def _plane(b, m):
+    "The plane fitted (least squares) to `b` where `m` is true, over all of `b`"
+    ys, xs = np.indices(b.shape, dtype=np.float32)
+    A = np.stack([np.ones_like(xs), xs, ys], -1)
+    c = np.linalg.lstsq(A[m], b[m], rcond=None)[0]
+    return (A @ c).astype(np.float32)
+
 def _resize(a, w, h, resample=Image.BILINEAR):
     return np.asarray(Image.fromarray(a.astype(np.float32), 'F').resize((w, h), resample),
                       dtype=np.float32)
@@ -108,7 +115,12 @@ def _background(a, size=48):
     h, w = a.shape; s = size / max(h, w)
     small = _resize(a, max(1, round(w * s)), max(1, round(h * s)), Image.BOX)
     k = max(3, (max(small.shape) // 2) | 1)
-    return _resize(_window(_window(small, k, np.min), k, np.max), w, h)
+    b = _window(_window(small, k, np.min), k, np.max)
+    # near the border the windows run off the page, and light that falls off towards it is taken
+    # for lighter than it is; a plane through the light found away from the border says how far
+    inner = np.zeros(b.shape, bool); n = k // 2; inner[n:-n or None, n:-n or None] = True
+    if inner.sum() >= 3: b = np.maximum(b, _plane(b, inner))
+    return _resize(b, w, h)
 
 # %% ../nbs/01a_prepare.ipynb #ink00001
 def _otsu(a, bins=64):
@@ -147,7 +159,8 @@ def _ink(a, fn):
 # %% ../nbs/01a_prepare.ipynb #2907e742
 def _fit_box(a, box=20, t=0.35):
     "`a` cropped to its ink (pixels above `t`), resized (anti-aliased) to `box` on its longer side"
-    rows, cols = np.nonzero(a > t)
+    if not a.max() > 0: raise ValueError("no ink to fit in a box: the image is blank")
+    rows, cols = np.nonzero(a > min(t, a.max() / 2))  # faint ink: above half its brightest
     a = a[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
     h, w = a.shape
     s = box / max(h, w)
