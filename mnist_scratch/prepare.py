@@ -110,7 +110,7 @@ def _resize(a, w, h, resample=Image.BILINEAR):
     return np.asarray(Image.fromarray(a.astype(np.float32), 'F').resize((w, h), resample),
                       dtype=np.float32)
 
-def _background(a, size=48):
+def _background(a, size=48, plane=True):
     "The paper's light under light ink: a grey opening (min, then max, wider than a stroke)"
     h, w = a.shape; s = size / max(h, w)
     small = _resize(a, max(1, round(w * s)), max(1, round(h * s)), Image.BOX)
@@ -118,8 +118,8 @@ def _background(a, size=48):
     b = _window(_window(small, k, np.min), k, np.max)
     # near the border the windows run off the page, and light that falls off towards it is taken
     # for lighter than it is; a plane through the light found away from the border says how far
-    inner = np.zeros(b.shape, bool); n = k // 2; inner[n:-n or None, n:-n or None] = True
-    if inner.sum() >= 3: b = np.maximum(b, _plane(b, inner))
+    inner = np.zeros(b.shape, bool); n = k // 2; inner[n:-n, n:-n] = True
+    if plane and inner.sum() >= 3: b = np.maximum(b, _plane(b, inner))
     return _resize(b, w, h)
 
 # %% ../nbs/01a_prepare.ipynb #ink00001
