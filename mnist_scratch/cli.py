@@ -18,6 +18,7 @@ from .files import _tmp_beside, atomic_path, remove_stale
 from .registry import RECIPES, load_recipes
 from .model_files import model_file
 from .inference import Classifier, save_run
+from .conv import bf16_pays
 from .interpret import (confusion_matrix, most_confused, per_class_accuracy,
                                      plot_confusion, plot_top_losses)
 from .launch import Terminated
@@ -194,16 +195,18 @@ def evaluate(model:str,        # the model file (or run folder) written by `trai
     "A model's accuracy, per class too, confusions and top losses, on the test set or your images"
     clf = Classifier(model)
     if tta is None: tta = clf.config.get('tta', False)
+    # as `train` measured it: in bfloat16 if it trained so (and the CPU multiplies in it)
+    bf16 = clf.config.get('precision') == 'bf16' and bf16_pays('cpu')
     folder = Path(out) if out else model_file(model).parent
     if numbers: return _evaluate_numbers(clf, numbers)
     if images:
         x, y, errors = load_image_folder(images, clf.classes, math.isqrt(clf.n_in),
                                          not no_progress)
         for e in errors: print(f"mnist_scratch evaluate: skipped {e}", file=sys.stderr)
-        return _report(clf, clf.scores(x, tta), x, y, folder,
+        return _report(clf, clf.scores(x, tta, bf16), x, y, folder,
                        f"accuracy on {images}" + (' (with TTA)' if tta else ''), 'images_')
     x_test, y_test = get_test_data(data, clf.config.get('dataset', 'mnist'), not no_verify)
-    return _report(clf, clf.scores(x_test, tta), x_test, y_test, folder,
+    return _report(clf, clf.scores(x_test, tta, bf16), x_test, y_test, folder,
                    'test accuracy' + (' (with TTA)' if tta else ''))
 
 # %% ../nbs/17_cli.ipynb #31eee827

@@ -9,6 +9,7 @@ __all__ = ['TTA_SHIFTS', 'im2col', 'conv2d', 'BatchNorm2d', 'conv_block', 'get_c
 
 # %% ../nbs/08_conv.ipynb #532d5bdb
 import math, torch
+from concurrent.futures import ThreadPoolExecutor
 from torch import nn
 import torch.nn.functional as F
 
@@ -190,16 +191,17 @@ def wild_mix(x, p=0.3, shift=2):
 # %% ../nbs/08_conv.ipynb #6b559bcf
 TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))
 
-def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000):
+def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000, workers=2):
     "Mean softmax probabilities of `model` over `x` shifted by each (dy, dx) in `shifts`"
-    model.eval(); probs = 0.
-    with torch.no_grad():
-        for dy, dx in shifts:
-            for_each = lambda t: torch.full((len(x),), t, dtype=torch.long, device=x.device)
-            xs = shift_batch(x, for_each(dy), for_each(dx), 1, fill=x.amin().item())
-            probs = probs + torch.cat([model(xs[i:i+bs]).float().softmax(1)
-                                       for i in range(0, len(xs), bs)])
-    return probs / len(shifts)
+    model.eval(); dev, fill = x.device.type, x.amin().item()
+    # the caller's autocast, for the workers: it is each thread's own, as grad mode is
+    amp = dict(dtype=torch.get_autocast_dtype(dev), enabled=torch.is_autocast_enabled(dev))
+    def view(d):
+        with torch.no_grad(), torch.autocast(dev, **amp):
+            xs = shift_batch(x, *[torch.full((len(x),), t, device=x.device) for t in d], 1, fill)
+            return torch.cat([model(xs[i:i+bs]).float().softmax(1) for i in range(0, len(xs), bs)])
+    # `workers` views side by side (one a core), summed in the order of `shifts`
+    with ThreadPoolExecutor(workers) as pool: return sum(pool.map(view, shifts)) / len(shifts)
 
 # %% ../nbs/08_conv.ipynb #bf160012
 def bf16_pays(device='auto'):

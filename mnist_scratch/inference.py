@@ -43,12 +43,14 @@ def _check_rows(x, n_in):
     return x.reshape(-1, n_in).float()
 
 @patch
-def scores(self:Classifier, x, tta=False):
+def scores(self:Classifier, x, tta=False, bf16=False):
     "Log probabilities for `x`, rows of raw pixels in [0, 1] (MNIST's: 0 background, 1 ink)"
     xn = normalize(_check_rows(x, self.n_in), self.config.get('mean', 0.),
                    self.config.get('std', 1.)).to(self.device)
-    return (predict_tta(self.net, xn).log() if tta
-            else log_softmax(predict_batches(self.net, xn).float())).cpu()
+    # `bf16`: the forward pass as a model trained in bfloat16 trained
+    with torch.autocast(torch.device(self.device).type, torch.bfloat16, enabled=bf16):
+        return (predict_tta(self.net, xn).log() if tta
+                else log_softmax(predict_batches(self.net, xn).float())).cpu()
 
 # %% ../nbs/10_inference.ipynb #in000018
 @patch
