@@ -45,8 +45,9 @@ class TestAccCB(Callback):
         self.wall, self.cpu, self.t, self.c, self.times = 0., 0., time.perf_counter(), time.process_time(), []
     def after_epoch(self, learn):
         self.wall += time.perf_counter() - self.t; self.cpu += time.process_time() - self.c
-        # as `train` measures: with test-time augmentation where the recipe tests with it
-        scores = Classifier(learn.model, 'cpu', learn.config).scores(self.x, learn.settings.tta)
+        # as `train` measures: with test-time augmentation where the recipe tests with it, in its precision
+        s = learn.settings
+        scores = Classifier(learn.model, 'cpu', learn.config).scores(self.x, s.tta, s.precision == 'bf16')
         acc = (scores.argmax(1) == self.y).float().mean().item()
         self.accs.append(acc); self.times.append((self.wall, self.cpu))
         learn.model.train()

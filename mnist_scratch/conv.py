@@ -194,13 +194,11 @@ TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))
 def predict_tta(model, x, shifts=TTA_SHIFTS, bs=1000, workers=2):
     "Mean softmax probabilities of `model` over `x` shifted by each (dy, dx) in `shifts`"
     model.eval(); dev, fill = x.device.type, x.amin().item()
-    # the caller's autocast, for the workers: it is each thread's own, as grad mode is
     amp = dict(dtype=torch.get_autocast_dtype(dev), enabled=torch.is_autocast_enabled(dev))
     def view(d):
         with torch.no_grad(), torch.autocast(dev, **amp):
             xs = shift_batch(x, *[torch.full((len(x),), t, device=x.device) for t in d], 1, fill)
             return torch.cat([model(xs[i:i+bs]).float().softmax(1) for i in range(0, len(xs), bs)])
-    # `workers` views side by side (one a core), summed in the order of `shifts`
     with ThreadPoolExecutor(workers) as pool: return sum(pool.map(view, shifts)) / len(shifts)
 
 # %% ../nbs/08_conv.ipynb #bf160012
