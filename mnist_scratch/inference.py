@@ -47,7 +47,7 @@ def scores(self:Classifier, x, tta=False, bf16=False):
     "Log probabilities for `x`, rows of raw pixels in [0, 1] (MNIST's: 0 background, 1 ink)"
     xn = normalize(_check_rows(x, self.n_in), self.config.get('mean', 0.),
                    self.config.get('std', 1.)).to(self.device)
-    # `bf16`: the forward pass as a model trained in bfloat16 trained
+    # `bf16`: under bfloat16 autocast, as a model trained in it was tested
     with torch.autocast(torch.device(self.device).type, torch.bfloat16, enabled=bf16):
         return (predict_tta(self.net, xn).log() if tta
                 else log_softmax(predict_batches(self.net, xn).float())).cpu()
