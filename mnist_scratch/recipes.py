@@ -4,13 +4,11 @@
 
 # %% auto #0
 __all__ = ['OPTIMISERS', 'SCHEDULES', 'PRECISIONS', 'MAX_LR', 'MAX_WD', 'FITS', 'Recipe', 'register_recipe', 'get_recipe',
-           'AheadLoader', 'AheadTransformCB', 'resolve_precision', 'TrainSettings', 'recipe_settings', 'build_recipe',
-           'recipe_learner', 'fit_recipe', 'learned_nothing', 'train_recipe']
+           'resolve_precision', 'TrainSettings', 'recipe_settings', 'build_recipe', 'recipe_learner', 'fit_recipe',
+           'learned_nothing', 'train_recipe']
 
 # %% ../nbs/12_recipes.ipynb #rc000003
 import math, time
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import partial
 import torch
@@ -22,11 +20,12 @@ from .files import DATASETS
 from .model import get_model
 from .registry import RECIPES, _register, build_args, get_arch, register_arch
 from .training import SGD, get_mnist_dls, set_seed
-from .learner import BatchTransformCB, BF16CB, RecorderCB, get_learner, is_main
+from .learner import BF16CB, RecorderCB, get_learner, is_main
 from .checkpoint import CheckpointCB
 from .schedule import Adam, ParamSchedCB, sched_cos
 from .conv import bf16_pays, get_cnn, wild_augment, wild_mix
 from .inference import Classifier
+from .two_cores import AheadTransformCB, TwoCoreConvCB
 from . import distributed as ddp
 
 # %% ../nbs/12_recipes.ipynb #rc000006
@@ -79,32 +78,6 @@ def get_recipe(name):
                          "a recipe of your own: pass --recipes MODULE)")
     return RECIPES[name]
 
-# %% ../nbs/12_recipes.ipynb #ah000002
-class AheadLoader:
-    "The batches of `dl` with `tfm` applied to their inputs by one worker thread, up to `n` ahead"
-    def __init__(self, dl, tfm, n=2): store_attr()
-    def __len__(self): return len(self.dl)
-    def _next(self, it):
-        "The next batch of `it`, transformed; None when there is none"
-        if (b := next(it, None)) is None: return None
-        with torch.no_grad(): return (self.tfm(b[0]), *b[1:])  # grad mode is the thread's own
-    def __iter__(self):
-        # the worker takes the batches too: `it` runs (and shuffles) in that thread alone
-        it, pool, todo = iter(self.dl), ThreadPoolExecutor(1), deque()
-        try:
-            while True:
-                while len(todo) <= self.n: todo.append(pool.submit(self._next, it))
-                # the worker's exception, if any, is raised here
-                if (b := todo.popleft().result()) is None: return
-                yield b
-        finally: pool.shutdown(cancel_futures=True)  # every way out: the work not started dropped
-
-class AheadTransformCB(BatchTransformCB):
-    "`BatchTransformCB` for the training batches, computed `n` batches ahead in a worker thread"
-    def __init__(self, tfm, n=2): super().__init__(tfm); self.n = n
-    def before_train(self, learn): learn.dl = AheadLoader(learn.dl, self.tfm, self.n)
-    def before_batch(self, learn): pass  # done by the worker
-
 # %% ../nbs/12_recipes.ipynb #rc000009
 # replace=True: importing the module again (or running this cell again) registers the same recipes
 _ = register_recipe('mlp', replace=True, epochs=5, bs=64, lr=dict(sgd=0.03, adam=3e-3),
@@ -113,12 +86,12 @@ _ = register_recipe('mlp', replace=True, epochs=5, bs=64, lr=dict(sgd=0.03, adam
 # both worlds: MNIST's digits shifted, and a share of each batch as from the wild (see below)
 _ = register_recipe('cnn', replace=True, epochs=4, bs=256, lr=dict(sgd=0.4, adam=3e-3),
                     sched='one-cycle', wd=1e-3, precision='auto', smoothing=0.1, tta=True,
-                    cbs=lambda: [AheadTransformCB(partial(wild_mix, p=0.3))],
+                    cbs=lambda: [AheadTransformCB(partial(wild_mix, p=0.3)), TwoCoreConvCB()],
                     label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}")
 _ = register_recipe('cnn-wild', replace=True, arch='cnn', epochs=9, bs=256,
                     lr=dict(sgd=0.2, adam=3e-3),
                     sched='one-cycle', wd=5e-4, precision='auto',
-                    cbs=lambda: [AheadTransformCB(wild_augment)],
+                    cbs=lambda: [AheadTransformCB(wild_augment), TwoCoreConvCB()],
                     label=lambda a: f"CNN {'-'.join(map(str, a['chs']))}, wild augmentation")
 
 # %% ../nbs/12_recipes.ipynb #rc000013
