@@ -99,13 +99,13 @@ def _plain(m):
 
 class TwoCoreConvCB(Callback):
     "For the fit, on the CPU: each plain `nn.Conv2d` of the model trains as a `TwoCoreConv2d`"
+    def __init__(self): self.convs = []  # none swapped, if an earlier callback's before_fit fails
     def before_fit(self, learn):
         self.convs, p = [], next(learn.model.parameters(), None)
         if p is None or p.device.type != 'cpu': return
-        self.pool = ThreadPoolExecutor(1)
-        for m in filter(_plain, learn.model.modules()):
-            m.__class__, m.pool = TwoCoreConv2d, self.pool
-            self.convs.append(m)
+        self.convs = list(filter(_plain, learn.model.modules()))
+        if self.convs: self.pool = ThreadPoolExecutor(1)
+        for m in self.convs: m.__class__, m.pool = TwoCoreConv2d, self.pool
     def cleanup_fit(self, learn):  # on every way out of the fit
         for m in self.convs: m.__class__ = nn.Conv2d; del m.pool
         if self.convs: self.pool.shutdown()
