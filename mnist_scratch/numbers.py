@@ -202,6 +202,10 @@ def merge_pieces(ps):
     return out
 
 # %% ../nbs/13a_numbers.ipynb #nm000030
+def _turned(a, deg):
+    "Float image `a` turned by `deg` degrees (counter-clockwise), grown to hold it all"
+    return np.asarray(Image.fromarray(a, 'F').rotate(deg, Image.BILINEAR, expand=True))
+
 def digit_image(a, p, angle=0., size=28):
     "Piece `p` of ink `a` as MNIST's digits: its own ink (edges kept), upright, in a 20-pixel box"
     t, l = max(p.t - 1, 0), max(p.l - 1, 0)
@@ -209,8 +213,7 @@ def digit_image(a, p, angle=0., size=28):
     m = np.zeros((b - t, r - l), np.float32)
     m[p.t - t:p.b - t, p.l - l:p.r - l] = p.mask
     x = a[t:b, l:r] * (_window(m, 3, np.max) > 0)  # the soft edge of its strokes too
-    if angle:  # written along a tilted line: turned back upright
-        x = np.asarray(Image.fromarray(x, 'F').rotate(angle, Image.BILINEAR, expand=True))
+    if angle: x = _turned(x, angle)  # written along a tilted line: turned back upright
     return _stretch(_centre_by_mass(_fit_box(x, round(size * 20 / 28)), size))
 
 # %% ../nbs/13a_numbers.ipynb #nm000033
@@ -233,16 +236,19 @@ def cuts(p, H, k=24):
     return out
 
 # %% ../nbs/13a_numbers.ipynb #nm000034
+def _tries(p, H, judged=False):
+    "How many digits wide `p` is, and its cuts to try: from 0.8 wide (0.6 if the judge decides)"
+    wide = p.w / max(p.h, 0.8 * H)  # a digit is 0.75 as wide as tall (MNIST's median)
+    # the judge knows a 1 swallowed by its neighbour: it examines narrower pieces too
+    return wide, cuts(p, H, int(24 * max(1, wide))) if wide > (0.6 if judged else 0.8) else []
+
 def split_touching(clf, a, ps, H, angle=0., judge=None):
     "Pieces too wide for one digit cut where the classifier (or `judge`) is surest of both halves"
     out, todo = [], list(ps)
     size = 28 if judge is not None else math.isqrt(clf.n_in)  # the judge's images are 28x28
     while todo:
         p = todo.pop()
-        wide = p.w / max(p.h, 0.8 * H)  # a digit is 0.75 as wide as tall (MNIST's median)
-        # the judge knows a 1 swallowed by its neighbour: it examines narrower pieces too
-        gate = 0.8 if judge is None else 0.6
-        halves = cuts(p, H, int(24 * max(1, wide))) if wide > gate else []  # wider: more cuts
+        wide, halves = _tries(p, H, judge is not None)  # wider: more cuts
         if not halves: out.append(p); continue
         x = torch.from_numpy(np.stack([digit_image(a, q, angle, size)
                                        for q in [p] + [h for pair in halves for h in pair]]))
@@ -289,10 +295,6 @@ def _layers(inks, gaps, jitter, margin):
                      margin) for j in range(len(inks))]
     return np.stack(pages)
 
-def _turned(a, deg):
-    "Float image `a` turned by `deg` degrees (counter-clockwise), grown to hold it all"
-    return np.asarray(Image.fromarray(a, 'F').rotate(deg, Image.BILINEAR, expand=True))
-
 def judge_examples(x, y, rng, wrong=3, ones=0.15, tilted=0.25):
     "Pieces of a line of digits `x` (labels `y`) as MNIST's images, labelled 0-9, or 10: not one"
     k, h = int(rng.integers(2, 5)), int(rng.integers(28, 72))
@@ -312,9 +314,7 @@ def judge_examples(x, y, rng, wrong=3, ones=0.15, tilted=0.25):
     ps = merge_pieces(components(a > 0.15))
     H, angle, xs, ys = np.median([p.h for p in ps]), line_angle(ps), [], []
     for p in ps:  # the pieces, and every cut split_touching would try
-        wide = p.w / max(p.h, 0.8 * H)
-        tries = [p] + ([q for pair in cuts(p, H, int(24 * max(1, wide))) for q in pair]
-                       if wide > 0.6 else [])
+        tries = [p] + [q for pair in _tries(p, H, judged=True)[1] for q in pair]
         right, wrong_ = [], []
         for q in tries:  # whose ink is it? the share of each digit's ink that is in the piece
             f = (layers[:, q.t:q.b, q.l:q.r] & q.mask).reshape(k, -1).sum(1) / total
