@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['KINDS', 'JUDGE', 'compose', 'number_image', 'number_dev_set', 'number_ink', 'runs', 'label', 'Piece', 'join',
-           'components', 'merge_pieces', 'digit_image', 'cuts', 'split_touching', 'tilt', 'line_angle', 'along_line',
-           'judge_examples', 'judge_set', 'load_judge', 'read_ink', 'number_errors', 'number_files']
+           'components', 'merge_pieces', 'digit_image', 'cut_columns', 'cuts', 'split_touching', 'tilt', 'line_angle',
+           'along_line', 'judge_examples', 'judge_set', 'load_judge', 'segments', 'best_path', 'best_cuts', 'read_ink',
+           'number_errors', 'number_files']
 
 # %% ../nbs/13a_numbers.ipynb #nm000004
-import functools, importlib.resources, io, math, re
+import functools, importlib.resources, io, itertools, math, re
 from collections import Counter
 from pathlib import Path
 import numpy as np, torch
@@ -16,7 +17,7 @@ from fastcore.basics import patch
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from .data import get_test_data
 from .prepare import (WORK_SIZE, _centre_by_mass, _fit_box, _ink, _is_pipe, _load_gray,
-                      _read_stream, _stretch, _window)
+                                   _read_stream, _stretch)
 from .inference import Classifier
 from .wild import FONT_FILES
 
@@ -210,61 +211,70 @@ def digit_image(a, p, angle=0., size=28):
     "Piece `p` of ink `a` as MNIST's digits: its own ink (edges kept), upright, in a 20-pixel box"
     t, l = max(p.t - 1, 0), max(p.l - 1, 0)
     b, r = min(p.b + 1, a.shape[0]), min(p.r + 1, a.shape[1])
-    m = np.zeros((b - t, r - l), np.float32)
+    m = np.zeros((b - t, r - l), bool)
     m[p.t - t:p.b - t, p.l - l:p.r - l] = p.mask
-    x = a[t:b, l:r] * (_window(m, 3, np.max) > 0)  # the soft edge of its strokes too
+    g = m.copy(); g[1:] |= m[:-1]; g[:-1] |= m[1:]  # its mask grown by a pixel every way:
+    m = g.copy(); m[:, 1:] |= g[:, :-1]; m[:, :-1] |= g[:, 1:]
+    x = a[t:b, l:r] * m  # the soft edge of its strokes too
     if angle: x = _turned(x, angle)  # written along a tilted line: turned back upright
     return _stretch(_centre_by_mass(_fit_box(x, round(size * 20 / 28)), size))
 
 # %% ../nbs/13a_numbers.ipynb #nm000033
-def cuts(p, H, k=24):
-    "Piece `p` cut in two at up to `k` columns: its thinnest, then evenly spaced; plausible halves"
-    ink = p.mask.sum(0)
-    c = np.arange(max(1, int(0.15 * p.h)), p.w - max(1, int(0.15 * p.h)))
+def cut_columns(p, k):
+    "Up to `k` columns to cut piece `p` at: half of them its thinnest, half evenly spaced"
+    ink, end = p.mask.sum(0), max(1, int(0.15 * p.h))  # not within 0.15 of its height of an end
+    c = np.arange(end, p.w - end)
     if not len(c): return []
     cols = set(c[np.argsort(ink[c], kind='stable')][:k // 2].tolist())
     cols |= set(c[np.linspace(0, len(c) - 1, min(len(c), k // 2)).round().astype(int)].tolist())
+    return sorted(cols)
+
+def _could_be_digit(q, p, H):
+    "Is `q`, a part of piece `p`, at least a thin 1: 0.4 of the line tall, a tenth of it wide?"
+    return q.h >= 0.4 * H and q.w >= 0.1 * max(p.h, H)
+
+def cuts(p, H, k=24):
+    "Piece `p` cut in two at each of its `cut_columns`: the halves that could both be digits"
     out = []
-    for j in sorted(cols):
+    for j in cut_columns(p, k):
         left, right = p.mask.copy(), p.mask.copy()
         left[:, j:], right[:, :j] = False, False
         if not (left.any() and right.any()): continue
         halves = [Piece(p.t, p.l, left), Piece(p.t, p.l, right)]
-        # a half must be at least a thin 1: 0.4 of the line tall, a tenth of it wide
-        if min(x.h for x in halves) >= 0.4 * H and min(x.w for x in halves) >= 0.1 * max(p.h, H):
-            out.append(halves)
+        if all(_could_be_digit(x, p, H) for x in halves): out.append(halves)
     return out
 
 # %% ../nbs/13a_numbers.ipynb #nm000034
+def _width(p, H):
+    "How many digits wide piece `p` is (a digit is 0.75 as wide as tall: MNIST's median)"
+    return p.w / max(p.h, 0.8 * H)
+
+def _examined(p, H, judged=False):
+    "Is `p` wide enough to be tried: from 0.8 digits wide (0.6 if the judge decides)"
+    return _width(p, H) > (0.6 if judged else 0.8)  # the judge knows a 1 swallowed by its neighbour
+
 def _tries(p, H, judged=False):
-    "How many digits wide `p` is, and its cuts to try: from 0.8 wide (0.6 if the judge decides)"
-    wide = p.w / max(p.h, 0.8 * H)  # a digit is 0.75 as wide as tall (MNIST's median)
-    # the judge knows a 1 swallowed by its neighbour: it examines narrower pieces too
-    return wide, cuts(p, H, int(24 * max(1, wide))) if wide > (0.6 if judged else 0.8) else []
+    "How many digits wide `p` is, and the cuts in two to try (wider: more)"
+    wide = _width(p, H)
+    return wide, cuts(p, H, int(24 * max(1, wide))) if _examined(p, H, judged) else []
 
 def split_touching(clf, a, ps, H, angle=0., judge=None):
-    "Pieces too wide for one digit cut where the classifier (or `judge`) is surest of both halves"
-    out, todo = [], list(ps)
-    size = 28 if judge is not None else math.isqrt(clf.n_in)  # the judge's images are 28x28
+    "Pieces too wide for one digit cut where the classifier is surest of both halves (or: `judge`)"
+    if judge is not None:  # the judge's way: every way to cut a piece at once (A judge of cuts)
+        return [q for p in ps for q in best_cuts(judge, a, p, H, angle)]
+    out, todo, size = [], list(ps), math.isqrt(clf.n_in)
     while todo:
         p = todo.pop()
-        wide, halves = _tries(p, H, judge is not None)  # wider: more cuts
+        wide, halves = _tries(p, H)  # wider: more cuts
         if not halves: out.append(p); continue
         x = torch.from_numpy(np.stack([digit_image(a, q, angle, size)
                                        for q in [p] + [h for pair in halves for h in pair]]))
-        if judge is None:
-            conf = clf.scores(x).exp().amax(1)
-            whole, pair = conf[0].item(), (conf[1::2] * conf[2::2]).sqrt()
-            best = int(pair.argmax()); sure = pair[best].item()
-            # split when wider than 1.1 digits and the halves read better; narrower: much better
-            split = (wide > 1.1 and sure > whole + 0.05) or (whole < 0.7 and sure > whole + 0.2)
-        else:  # the judge's chance that each image is one digit: both halves, against the whole
-            one = 1 - judge.scores(x).exp()[:, -1]
-            pair = one[1::2] * one[2::2]
-            best = int(pair.argmax())
-            # and a piece wider than a digit that is surely not one is cut, where it is best cut
-            split = pair[best].item() > one[0].item() or (one[0].item() < 0.3 and wide > 1.1)
-        if split: todo.extend(halves[best])
+        conf = clf.scores(x).exp().amax(1)
+        whole, pair = conf[0].item(), (conf[1::2] * conf[2::2]).sqrt()
+        best = int(pair.argmax()); sure = pair[best].item()
+        # split when wider than 1.1 digits and the halves read better; narrower: much better
+        if (wide > 1.1 and sure > whole + 0.05) or (whole < 0.7 and sure > whole + 0.2):
+            todo.extend(halves[best])
         else: out.append(p)
     return out
 
@@ -341,6 +351,36 @@ def judge_set(n, x, y, seed=0):
 def load_judge():
     "The judge that ships in the package (made above), loaded once"
     return Classifier(JUDGE)
+
+# %% ../nbs/13a_numbers.ipynb #nd000002
+def segments(p, H, k=16, most=1.5):
+    "Piece `p`'s cut columns (its ends too), and its parts between two of them that could be digits"
+    cols = [0] + cut_columns(p, int(k * max(1, _width(p, H)))) + [p.w]
+    out = [(0, len(cols) - 1, p)]  # the whole piece, uncut
+    for i, j in itertools.combinations(range(len(cols)), 2):
+        if j - i == len(cols) - 1 or cols[j] - cols[i] > most * H: continue  # whole; too wide
+        m = p.mask[:, cols[i]:cols[j]]
+        if m.any() and _could_be_digit(q := Piece(p.t, p.l + cols[i], m), p, H):
+            out.append((i, j, q))
+    return cols, out
+
+def best_path(n, arcs):
+    "What the arcs (from, to, score, what) of the best-scoring path from node 0 to `n - 1` carry"
+    best, back = [0.] + [-math.inf] * (n - 1), [None] * n
+    for i, j, s, what in sorted(arcs, key=lambda arc: arc[1]):  # into earlier nodes first
+        if best[i] + s > best[j]: best[j], back[j] = best[i] + s, (i, what)
+    if back[-1] is None: raise ValueError(f"no path from node 0 to node {n - 1}")
+    path, j = [], n - 1
+    while j: j, what = back[j]; path.append(what)
+    return path[::-1]
+
+def best_cuts(judge, a, p, H, angle=0.):
+    "Piece `p` as the parts the judge finds likeliest one digit each, all cuts chosen at once"
+    if not _examined(p, H, judged=True): return [p]
+    cols, segs = segments(p, H)
+    x = torch.from_numpy(np.stack([digit_image(a, q, angle) for *_, q in segs]))
+    one = (1 - judge.scores(x).exp()[:, -1]).clamp_min(1e-6).log()  # log P(one digit)
+    return best_path(len(cols), [(i, j, s, q) for (i, j, q), s in zip(segs, one.tolist())])
 
 # %% ../nbs/13a_numbers.ipynb #nm000040
 def read_ink(clf, a, thresh=0.15, judge=None):

@@ -92,6 +92,8 @@ def _quarto_cell(c):
     fold = opts.get('code-fold', 'auto')
     if fold == 'true' or (fold == 'auto' and is_check(c)):
         c.metadata.setdefault('tags', []).append('fold_check')
+        # folded code that makes an output (a figure's plotting) is named for what it is, not a check
+        if c.get('outputs'): c.metadata['tags'].append('fold_code')
     if opts.get('echo') == 'false': c.metadata.setdefault('tags', []).append('remove_input')
     if opts.get('output') == 'false': c.outputs = []
     for o in c.get('outputs', []):  # show_doc writes Quarto's link attributes: make them HTML
@@ -131,7 +133,9 @@ def fold_checks(body):
             depth += 1 if t.group(0) == '<div' else -1
             if depth == 0: j = start + t.end(); break
         seg = body[start:j]; n = seg[seg.find('<pre>'):seg.find('</pre>')].count('\n')
-        out += [body[i:start], f'<details class="checks"><summary>Checks ({n} line{"s" if n != 1 else ""}; the test suite runs them)</summary>\n',
+        what = ("Code" if 'celltag_fold_code' in m.group(0) else "Checks") + f" ({n} line{'s' if n != 1 else ''}"
+        what += "; it made what follows)" if what.startswith("Code") else "; the test suite runs them)"
+        out += [body[i:start], f'<details class="checks"><summary>{what}</summary>\n',
                 body[start:j], '</details>']
         i = j
     return ''.join(out + [body[i:]])
