@@ -260,7 +260,7 @@ def _tries(p, H, judged=False):
 
 def split_touching(clf, a, ps, H, angle=0., judge=None):
     "Pieces too wide for one digit cut where the classifier is surest of both halves (or: `judge`)"
-    if judge is not None:  # the judge's way: every way to cut a piece at once (A judge of cuts)
+    if judge is not None:  # the judge's way: every way to cut a piece at once (a section below)
         return [q for p in ps for q in best_cuts(judge, a, p, H, angle)]
     out, todo, size = [], list(ps), math.isqrt(clf.n_in)
     while todo:
