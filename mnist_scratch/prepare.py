@@ -138,15 +138,32 @@ def _levels(a):
     low = _otsu(a) / 2
     return np.clip((a - low) / (1 - low), 0, 1)
 
+def _flat(a):
+    "`a` less the slopes of the plane fitted to it (least squares): light falling across it"
+    y, x = (np.arange(n, dtype=np.float32) - (n - 1) / 2 for n in a.shape)
+    # on a whole grid, centred, the plane's two slopes are two separate fits: down and across
+    return a - y[:, None] * (y @ a.mean(1)) / max(y @ y, 1) - x * (x @ a.mean(0)) / max(x @ x, 1)
+
+def _dark_ink(a, decisive=0.6):
+    "Is the ink darker than the paper? The paper is most of the border, its corners, or the image"
+    f = _flat(a)
+    lo, med, hi = np.percentile(f, [0.5, 50, 99.5])
+    if hi - lo > 0.1:  # the border's pixels: on which side of Otsu's threshold, mostly?
+        g = np.clip((f - lo) / (hi - lo), 0, 1); t = _otsu(g)
+        light = (np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]]) > t).mean()
+        if max(light, 1 - light) >= decisive: return light > 0.5
+        k = max(1, min(a.shape) // 10)  # a split border: three or four corners, if they agree
+        c = sum(g[r, s].mean() > t for r in (slice(k), slice(-k, None))
+                for s in (slice(k), slice(-k, None)))
+        if c != 2: return c > 2
+    if max(med - lo, hi - med) < 0.1:  # a clean page, ink under 0.5% of it: count the far pixels
+        t = max(0.1, 6 * 1.4826 * np.median(np.abs(f - med)))
+        return (f < med - t).sum() > (f > med + t).sum()
+    return med - lo > hi - med  # the darkest pixels farther from the paper than the lightest
+
 def _ink(a, fn):
     "Gray `a` as light ink on black: polarity found, uneven light and noise removed, ink 0 to 1"
-    med, lo, hi = np.median(a), np.percentile(a, 0.5), np.percentile(a, 99.5)
-    if max(med - lo, hi - med) < 0.1:  # a clean page, ink under 0.5% of it: count the far pixels
-        t = max(0.1, 6 * 1.4826 * np.median(np.abs(a - med)))
-        dark = (a < med - t).sum() > (a > med + t).sum()
-    # else: the darkest pixels are farther from the paper than the lightest: dark ink
-    else: dark = med - lo > hi - med
-    if dark: a = 1 - a
+    if _dark_ink(a): a = 1 - a
     a = np.clip(a - _background(a), 0, None)
     if min(a.shape) >= 48:  # sensor noise: a 3x3 median at the working size
         im = Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8))
