@@ -23,7 +23,7 @@ def _big(x, scale=4):
 
 def _polarity(im, dark): return Image.eval(im, lambda v: 255 - v) if dark else im
 
-def lowres(x, k=8, size=64, blocky=False, dark=False, thick=0):
+def lowres(x, k=8, size=64, blocky=False, dark=False, thick=0, bitmap=False):
     "As a small scan: the digit averaged to `k` x `k`, 17 grey levels, up to `size` (`blocky`)"
     a = x.reshape(28, 28).numpy()
     if thick:
@@ -34,8 +34,9 @@ def lowres(x, k=8, size=64, blocky=False, dark=False, thick=0):
     h, w = a.shape; s = max(h, w)
     sq = np.zeros((s, s), np.float32)
     sq[(s - h) // 2:(s - h) // 2 + h, (s - w) // 2:(s - w) // 2 + w] = a
-    im = Image.fromarray((sq * 255).astype(np.uint8)).resize(
-        (k * 4, k * 4), Image.BILINEAR).reduce(4)
+    im = Image.fromarray((sq * 255).astype(np.uint8)).resize((k * 4, k * 4), Image.BILINEAR)
+    if bitmap: im = im.point(lambda v: 255 * (v > 100))  # black and white: each block counts ink
+    im = im.reduce(4)
     im = Image.eval(im, lambda v: round(v / 255 * 16) * 255 // 16)
     return _polarity(im.resize((size, size), Image.NEAREST if blocky else Image.BILINEAR), dark)
 
@@ -99,6 +100,8 @@ def foreign_dev_set(n=200, seed=0):
                               + [(k, 64, b, 0) for k in (12, 16) for b in (0, 1)]}
     sets['8x8 thick pen -> 64 smooth'] = [lowres(v, 8, 64, False, False, 3) for v in X]
     sets['8x8 thick pen -> 200 blocky dark'] = [lowres(v, 8, 200, True, True, 3) for v in X]
+    sets['8x8 bitmap -> 64 smooth dark'] = [lowres(v, 8, 64, False, True, bitmap=True) for v in X]
+    sets['8x8 bitmap -> 64 blocky'] = [lowres(v, 8, 64, True, False, bitmap=True) for v in X]
     sets.update({'thick pen': [pen(v, 9, True) for v in X],
                  'thin pen': [pen(v, 3, False) for v in X], 'blurred': [blurred(v) for v in X],
                  'grey ink, grey paper': [grey_paper(v) for v in X],
