@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from .data import get_test_data
 from .prepare import (WORK_SIZE, _centre_by_mass, _fit_box, _ink, _is_pipe, _load_gray,
-                                   _read_stream, _stretch)
+                                   _read_stream, _sheet, _stretch)
 from .inference import Classifier
 from .wild import FONT_FILES
 
@@ -102,10 +102,12 @@ def number_ink(image, name=None):
     label_ = name or ('image' if isinstance(image, (bytes, bytearray)) else image)
     if not isinstance(image, (bytes, bytearray)) and _is_pipe(Path(image)):
         image, name = _read_stream(image), str(image)  # a pipe: read once, then from memory
-    a, window = _ink(_load_gray(image, name), label_), (0., 0., 1., 1.)
+    a, window = _sheet(_load_gray(image, name))  # a sheet of paper on a desk: the sheet alone
+    a = _ink(a, label_)
     rows, cols = np.nonzero(a > 0.35)
     # a small number on a large page: its part of the page again, at full resolution
-    if len(rows) and np.ptp(rows) + 1 < 40 and max(a.shape) >= WORK_SIZE:
+    whole = window == (0., 0., 1., 1.)
+    if whole and len(rows) and np.ptp(rows) + 1 < 40 and max(a.shape) >= WORK_SIZE:
         m, (H, W) = np.ptp(rows) + 1, a.shape
         window = (max(cols.min() - m, 0) / W, max(rows.min() - m, 0) / H,
                   min(cols.max() + m, W - 1) / W, min(rows.max() + m, H - 1) / H)

@@ -173,6 +173,65 @@ def _ink(a, fn):
     if top < 0.08: raise ValueError(f"{fn}: no digit found (the image is blank)")
     return _levels(np.clip(a / top, 0, 1))
 
+# %% ../nbs/01a_prepare.ipynb #sht00001
+def _reach(m):
+    "The pixels of mask `m` joined to the image's border through `m`"
+    r = np.zeros_like(m); r[0], r[-1], r[:, 0], r[:, -1] = m[0], m[-1], m[:, 0], m[:, -1]
+    while True:  # grown a pixel at a time, within `m`, until it stops growing
+        g = r.copy(); g[1:] |= r[:-1]; g[:-1] |= r[1:]; g[:, 1:] |= r[:, :-1]; g[:, :-1] |= r[:, 1:]
+        g &= m
+        if (g == r).all(): return r
+        r = g
+
+def _shrunk(m):
+    "Mask `m` less its edge: each pixel kept if its four neighbours are in `m` too"
+    e = m.copy(); e[1:-1, 1:-1] &= m[:-2, 1:-1] & m[2:, 1:-1] & m[1:-1, :-2] & m[1:-1, 2:]
+    e[[0, -1]] = e[:, [0, -1]] = False
+    return e
+
+def _hull(p):
+    "The convex hull of points `p` (n x 2), its corners in order (Andrew's monotone chain)"
+    p = sorted(set(map(tuple, p.tolist())))
+    def half(pts):
+        h = []
+        for q in pts:  # a corner that turns the wrong way (or not at all) is dropped
+            while len(h) >= 2 and ((h[-1][0] - h[-2][0]) * (q[1] - h[-2][1])
+                                   - (h[-1][1] - h[-2][1]) * (q[0] - h[-2][0])) <= 0: h.pop()
+            h.append(q)
+        return h
+    return np.array(half(p)[:-1] + half(p[::-1])[:-1], float) if len(p) > 2 else np.array(p, float)
+
+def _rect_fill(m):
+    "The share of the smallest rectangle, at any angle, around mask `m`'s pixels that they fill"
+    ys, xs = np.nonzero(m & ~_shrunk(m))  # the edge's pixels, by their corners
+    h = _hull(np.concatenate([np.stack([xs + dx, ys + dy], 1) for dx in (0, 1) for dy in (0, 1)]))
+    if len(h) < 3: return 0.
+    # the smallest rectangle has a side along one of the hull's sides
+    d = np.roll(h, -1, 0) - h; d /= np.hypot(d[:, :1], d[:, 1:]).clip(1e-9)
+    along, across = h @ d.T, h @ np.stack([-d[:, 1], d[:, 0]])
+    return m.sum() / (np.ptp(along, 0) * np.ptp(across, 0)).min()
+
+def _sheet(a, size=96):
+    "`a` cut to a light sheet of paper lying on something darker, the rest its paper; its box"
+    h, w = a.shape; s = size / max(h, w)
+    small = _resize(a, max(1, round(w * s)), max(1, round(h * s)), Image.BOX)
+    dark, whole = small <= _otsu(small), (a, (0., 0., 1., 1.))
+    if np.concatenate([dark[0], dark[-1], dark[:, 0], dark[:, -1]]).mean() < 0.9: return whole
+    sheet = ~_reach(dark)  # what the dark surround does not reach: the sheet, and the ink on it
+    if sheet.mean() < 0.3: return whole
+    # a sheet is a rectangle of paper with a little ink, its light even but for a slope
+    paper = _shrunk(sheet & ~dark)
+    if not paper.sum() > 10: return whole
+    rest = small - _plane(small, paper)
+    even = np.ptp(np.percentile(rest[paper], [10, 90])) / (
+        np.median(small[paper]) - np.median(small[~sheet]))
+    if not (0.003 <= (sheet & dark).sum() / sheet.sum() <= 0.25 and even < 0.12
+            and _rect_fill(sheet) >= 0.9): return whole
+    m = _resize(_shrunk(_shrunk(sheet)).astype(np.float32), w, h) > 0.5  # inside its edge
+    if not m.any(): return whole
+    rows, cols = np.nonzero(m); t, b, l, r = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return np.where(m, a, np.median(a[m]))[t:b, l:r], (l / w, t / h, r / w, b / h)
+
 # %% ../nbs/01a_prepare.ipynb #2907e742
 def _fit_box(a, box=20, t=0.35):
     "`a` cropped to its ink (pixels above `t`), resized (anti-aliased) to `box` on its longer side"
@@ -219,9 +278,10 @@ def prepare_image(fn, name=None, size=28):
     # a pipe (`/dev/stdin`, a shell's `<(cmd)`) is read once, then read again from memory
     if not isinstance(fn, (bytes, bytearray)) and _is_pipe(Path(fn)):
         fn, name = _read_stream(fn), str(fn)
-    a = _ink(_load_gray(fn, name), label)
+    a, sheet = _sheet(_load_gray(fn, name))  # a sheet of paper on a desk: the sheet alone
+    a = _ink(a, label)
     # a small digit on a large page: read again, its part of the page alone, at full resolution
-    if (box := _around_small_ink(a)) and max(a.shape) >= WORK_SIZE:
+    if sheet == (0., 0., 1., 1.) and (box := _around_small_ink(a)) and max(a.shape) >= WORK_SIZE:
         a = _ink(_load_gray(fn, name, box), label)
     # the digit in a box of 20/28 of the image, as MNIST's (20 pixels of 28)
     a = _fit_box(a, max(1, round(size * 20 / 28)))
